@@ -24,7 +24,7 @@ export function connectZk(connect: string, timeoutMs: number): Promise<zookeeper
   });
 }
 
-function call<T>(fn: (cb: (err: Error | null, value: T) => void) => void): Promise<T> {
+function call<T>(fn: (cb: (err: Error | zookeeper.Exception | null, value: T) => void) => void): Promise<T> {
   return new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value))));
 }
 

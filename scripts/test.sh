@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The whole test suite: sets up what is missing, then runs unit, integration
+# (real ZooKeeper and brokers) and end-to-end (real Pulumi CLI) tests.
+# Arguments go to vitest, e.g. `npm test -- --project unit`.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+bash "$KC_ROOT/scripts/setup.sh"
+cd "$KC_ROOT"
+tsc --noEmit -p .
+exec vitest run "$@"

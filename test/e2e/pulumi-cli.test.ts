@@ -1,0 +1,71 @@
+// The pinned Pulumi CLI and its Node.js language host run a TypeScript stack
+// offline, on the local file backend.
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PULUMI_VERSION } from "../../infra/toolchain";
+
+const run = promisify(execFile);
+const repoRoot = path.join(__dirname, "..", "..");
+let workDir: string;
+let projectDir: string;
+let env: NodeJS.ProcessEnv;
+
+async function pulumi(args: string[]): Promise<{ stdout: string; stderr: string }> {
+  try {
+    return await run("pulumi", [...args, "--non-interactive"], { cwd: projectDir, env, maxBuffer: 16 << 20 });
+  } catch (err) {
+    const e = err as Error & { code?: string; stdout?: string; stderr?: string };
+    if (e.code === "ENOENT") throw new Error("pulumi is not on PATH: run the tests with 'npm test', which sets it up");
+    throw new Error(`pulumi ${args.join(" ")} failed: ${e.message}\n${e.stdout ?? ""}${e.stderr ?? ""}`);
+  }
+}
+
+beforeAll(() => {
+  // A copy of the fixture, so stack files and state stay out of the repo.
+  workDir = fs.mkdtempSync(path.join(os.tmpdir(), "kafka-cluster-pulumi-"));
+  projectDir = path.join(workDir, "project");
+  fs.cpSync(path.join(repoRoot, "test", "fixtures", "trivial"), projectDir, { recursive: true });
+  fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(projectDir, "node_modules"));
+  fs.mkdirSync(path.join(workDir, "state"));
+  env = {
+    ...process.env,
+    PULUMI_BACKEND_URL: `file://${path.join(workDir, "state")}`,
+    PULUMI_CONFIG_PASSPHRASE: "test",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+  };
+});
+
+afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
+
+describe("Pulumi CLI", () => {
+  it(`reports the pinned version v${PULUMI_VERSION}`, async () => {
+    const { stdout } = await pulumi(["version"]);
+    expect(stdout.trim()).toBe(`v${PULUMI_VERSION}`);
+  });
+
+  it("previews a trivial TypeScript stack on the local backend", async () => {
+    await pulumi(["stack", "init", "ci"]);
+    const { stdout, stderr } = await pulumi(["preview", "--json"]);
+    const preview = JSON.parse(stdout) as { steps: Array<{ op: string; urn: string }>; changeSummary: Record<string, number> };
+    expect(preview.steps.map((s) => [s.op, s.urn])).toEqual([["create", "urn:pulumi:ci::trivial::pulumi:pulumi:Stack::trivial-ci"]]);
+    expect(preview.changeSummary).toEqual({ create: 1 });
+    // Nothing about plugins taken from PATH, downloads or version mismatches.
+    expect(stderr).not.toMatch(/warning/i);
+  });
+
+  it("runs the program with its stack config on up, and destroys it", async () => {
+    await pulumi(["config", "set", "name", "zookeeper"]);
+    await pulumi(["up", "--yes", "--skip-preview"]);
+    const { stdout } = await pulumi(["stack", "output", "--json"]);
+    expect(JSON.parse(stdout)).toEqual({ greeting: "hello zookeeper", stack: "ci" });
+    await pulumi(["destroy", "--yes", "--skip-preview"]);
+    await pulumi(["stack", "rm", "--yes"]);
+    const { stdout: stacks } = await pulumi(["stack", "ls", "--json"]);
+    expect(JSON.parse(stacks)).toEqual([]);
+  });
+});
