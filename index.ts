@@ -1,9 +1,11 @@
-// The Pulumi program. Cluster provisioning is the next issue; until then the
-// stack only reports the pinned versions it will run.
-import * as pulumi from "@pulumi/pulumi";
-import { KAFKA_VERSION, ZOOKEEPER_VERSION } from "./infra/toolchain";
+// The Pulumi program: the cluster on the stack's target.
+import { KafkaCluster } from "./infra/cluster";
+import { loadClusterPlan } from "./infra/config";
 
-const config = new pulumi.Config();
-export const target = config.get("target") ?? "local";
-export const kafkaVersion = KAFKA_VERSION;
-export const zookeeperVersion = ZOOKEEPER_VERSION;
+const plan = loadClusterPlan();
+const cluster = new KafkaCluster("kafka", { plan });
+
+export const target = plan.target;
+export const bootstrapServers = cluster.bootstrapServers;
+export const zookeeperConnect = cluster.zookeeperConnect;
+export const brokers = cluster.brokers;

@@ -1,0 +1,243 @@
+// Pure: validates stack config and turns it into a ClusterPlan (hosts, broker
+// ids, listeners, the ZooKeeper ensemble, directories). Every problem is
+// collected and reported together, each with its config path and value.
+import { z } from "zod";
+
+export const TARGETS = ["local", "ssh", "docker"] as const;
+export type Target = (typeof TARGETS)[number];
+
+export const HOST_NAMES = ["hadoop-nn", "hadoop-dn1", "hadoop-dn2"] as const;
+
+/** Defaults of the `local` target: one loopback address per host. */
+export const LOCAL_ADDRESSES = ["127.0.10.1", "127.0.10.2", "127.0.10.3"] as const;
+
+const ipv4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const hostname = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const port = z.number().int().min(1).max(65535);
+const propertyValue = z.union([z.string(), z.number(), z.boolean()]);
+
+const hostSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, "must be a lowercase DNS label"),
+  address: z.string().refine((a) => ipv4.test(a) || hostname.test(a), "must be an IPv4 address or a host name"),
+  user: z.string().min(1).optional(),
+  port: port.optional(),
+  privateKey: z.string().min(1).optional(),
+});
+
+const configSchema = z.strictObject({
+  target: z.enum(TARGETS).default("local"),
+  hosts: z.array(hostSchema).optional(),
+  zookeeper: z
+    .strictObject({
+      nodes: z.array(z.string()).optional(),
+      clientPort: port.default(2181),
+      peerPort: port.default(2888),
+      electionPort: port.default(3888),
+    })
+    .default({ clientPort: 2181, peerPort: 2888, electionPort: 3888 }),
+  kafka: z
+    .strictObject({
+      version: z.string().regex(/^3\.9\.\d+$/, "must be a Kafka 3.9.x version (the last line with ZooKeeper)").optional(),
+      port: port.default(9092),
+      heap: z.string().regex(/^\d+[mg]$/, 'must be a JVM heap size such as "1g" or "512m"').default("1g"),
+      brokerConfig: z.record(z.string(), propertyValue).default({}),
+    })
+    .default({ port: 9092, heap: "1g", brokerConfig: {} }),
+  dataDir: z.string().min(1).optional(),
+});
+
+export type ClusterConfigInput = z.input<typeof configSchema>;
+
+export interface PlannedHost {
+  readonly name: string;
+  readonly address: string;
+  readonly user?: string;
+  readonly port?: number;
+}
+
+export interface PlannedZooKeeperNode {
+  /** myid, 1-based in host order. */
+  readonly id: number;
+  readonly host: string;
+  readonly address: string;
+  readonly clientPort: number;
+  readonly peerPort: number;
+  readonly electionPort: number;
+  readonly dataDir: string;
+}
+
+export interface PlannedBroker {
+  readonly id: number;
+  readonly host: string;
+  readonly address: string;
+  readonly port: number;
+  readonly logDir: string;
+}
+
+export interface ClusterPlan {
+  readonly target: Target;
+  readonly kafkaVersion: string;
+  readonly hosts: readonly PlannedHost[];
+  readonly zookeeper: readonly PlannedZooKeeperNode[];
+  readonly zookeeperConnect: string;
+  readonly brokers: readonly PlannedBroker[];
+  readonly bootstrapServers: string;
+  readonly brokerSettings: Readonly<Record<string, string | number | boolean>>;
+  readonly heap: string;
+  readonly dataDir: string;
+}
+
+export interface ConfigProblem {
+  /** e.g. `kafka-cluster:hosts[1].address` */
+  readonly path: string;
+  readonly message: string;
+  readonly value: unknown;
+}
+
+export class ClusterConfigError extends Error {
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(
+      `invalid stack config (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+        problems.map((p) => `  - ${p.path}: ${p.message}, got ${JSON.stringify(p.value)}`).join("\n"),
+    );
+    this.name = "ClusterConfigError";
+  }
+}
+
+/** Broker settings the plan owns; stack config may not override them. */
+const RESERVED_BROKER_SETTINGS = ["broker.id", "listeners", "advertised.listeners", "log.dirs", "zookeeper.connect"];
+
+export interface PlanContext {
+  /** The config namespace used in messages. Default `kafka-cluster`. */
+  readonly namespace?: string;
+  /** Kafka version when config gives none. */
+  readonly defaultKafkaVersion: string;
+  /** Data directory when config gives none (per target and stack). */
+  readonly defaultDataDir: string;
+}
+
+function pathOf(namespace: string, segments: ReadonlyArray<PropertyKey>): string {
+  let out = `${namespace}:`;
+  segments.forEach((s, i) => {
+    if (typeof s === "number") out += `[${s}]`;
+    else out += i === 0 ? String(s) : `.${String(s)}`;
+  });
+  return out;
+}
+
+function valueAt(raw: unknown, segments: ReadonlyArray<PropertyKey>): unknown {
+  let v: unknown = raw;
+  for (const s of segments) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<PropertyKey, unknown>)[s];
+  }
+  return v;
+}
+
+/**
+ * Validates raw stack config (an object of the project's config keys without
+ * the namespace) and plans the cluster, or throws ClusterConfigError listing
+ * every problem.
+ */
+export function planCluster(raw: Record<string, unknown>, ctx: PlanContext): ClusterPlan {
+  const ns = ctx.namespace ?? "kafka-cluster";
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ClusterConfigError(
+      parsed.error.issues.map((i) => {
+        const keys = (i as { keys?: string[] }).keys;
+        const segs = keys?.length ? [...i.path, keys[0]] : i.path;
+        const message = i.code === "unrecognized_keys" ? "unknown config key" : i.message;
+        return { path: pathOf(ns, segs), message, value: valueAt(raw, segs) };
+      }),
+    );
+  }
+  const cfg = parsed.data;
+  const problems: ConfigProblem[] = [];
+  const problem = (segs: ReadonlyArray<PropertyKey>, message: string, value: unknown): void => {
+    problems.push({ path: pathOf(ns, segs), message, value });
+  };
+
+  const hosts: PlannedHost[] =
+    cfg.hosts ??
+    (cfg.target === "local" ? HOST_NAMES.map((name, i) => ({ name, address: LOCAL_ADDRESSES[i] })) : []);
+  if (cfg.hosts === undefined && cfg.target !== "local") {
+    problem(["hosts"], `is required for target "${cfg.target}" (three hosts: ${HOST_NAMES.join(", ")})`, undefined);
+  } else if (hosts.length !== 3) {
+    problem(["hosts"], "must list exactly three hosts, one per broker", hosts.map((h) => h.name));
+  }
+  const seen = (key: "name" | "address"): void => {
+    const first = new Map<string, number>();
+    hosts.forEach((h, i) => {
+      const prev = first.get(h[key]);
+      if (prev !== undefined) problem(["hosts", i, key], `duplicates hosts[${prev}].${key}`, h[key]);
+      else first.set(h[key], i);
+    });
+  };
+  seen("name");
+  seen("address");
+  if (cfg.target === "local") {
+    hosts.forEach((h, i) => {
+      if (!/^127\./.test(h.address)) problem(["hosts", i, "address"], 'must be a loopback address (127.x.y.z) for target "local"', h.address);
+    });
+  }
+  if (cfg.target === "ssh") {
+    hosts.forEach((h, i) => {
+      if (!h.user) problem(["hosts", i, "user"], 'is required for target "ssh"', h.user);
+    });
+  }
+
+  const hostNames = hosts.map((h) => h.name);
+  const zkNames = cfg.zookeeper.nodes ?? hostNames;
+  // With no hosts at all, that problem is already reported; do not echo it here.
+  if ((cfg.zookeeper.nodes !== undefined || hosts.length > 0) && zkNames.length !== 1 && zkNames.length !== 3) {
+    problem(["zookeeper", "nodes"], "must name one host (standalone) or three (an ensemble)", zkNames);
+  }
+  zkNames.forEach((n, i) => {
+    if (!hostNames.includes(n)) problem(["zookeeper", "nodes", i], `is not one of the hosts (${hostNames.join(", ")})`, n);
+    if (zkNames.indexOf(n) !== i) problem(["zookeeper", "nodes", i], "names a host twice", n);
+  });
+  const zkPorts = [cfg.zookeeper.clientPort, cfg.zookeeper.peerPort, cfg.zookeeper.electionPort];
+  if (zkPorts.includes(cfg.kafka.port)) problem(["kafka", "port"], "clashes with a ZooKeeper port", cfg.kafka.port);
+  if (new Set(zkPorts).size !== 3) problem(["zookeeper"], "clientPort, peerPort and electionPort must differ", zkPorts);
+  for (const key of Object.keys(cfg.kafka.brokerConfig)) {
+    if (RESERVED_BROKER_SETTINGS.includes(key)) {
+      problem(["kafka", "brokerConfig", key], "is set by the plan and cannot be overridden", cfg.kafka.brokerConfig[key]);
+    }
+  }
+  if (problems.length > 0) throw new ClusterConfigError(problems);
+
+  const dataDir = cfg.dataDir ?? ctx.defaultDataDir;
+  const byName = new Map(hosts.map((h) => [h.name, h]));
+  const zookeeper = zkNames.map((n, i) => {
+    const h = byName.get(n)!;
+    return {
+      id: i + 1,
+      host: h.name,
+      address: h.address,
+      clientPort: cfg.zookeeper.clientPort,
+      peerPort: cfg.zookeeper.peerPort,
+      electionPort: cfg.zookeeper.electionPort,
+      dataDir: `${dataDir}/${h.name}/zookeeper`,
+    };
+  });
+  const brokers = hosts.map((h, i) => ({
+    id: i + 1,
+    host: h.name,
+    address: h.address,
+    port: cfg.kafka.port,
+    logDir: `${dataDir}/${h.name}/kafka-logs`,
+  }));
+  return {
+    target: cfg.target,
+    kafkaVersion: cfg.kafka.version ?? ctx.defaultKafkaVersion,
+    hosts: hosts.map((h) => ({ name: h.name, address: h.address, ...(h.user ? { user: h.user } : {}), ...(h.port ? { port: h.port } : {}) })),
+    zookeeper,
+    zookeeperConnect: zookeeper.map((z) => `${z.address}:${z.clientPort}`).join(","),
+    brokers,
+    bootstrapServers: brokers.map((b) => `${b.address}:${b.port}`).join(","),
+    brokerSettings: { ...cfg.kafka.brokerConfig },
+    heap: cfg.kafka.heap,
+    dataDir,
+  };
+}
