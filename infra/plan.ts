@@ -141,30 +141,49 @@ function valueAt(raw: unknown, segments: ReadonlyArray<PropertyKey>): unknown {
  */
 export function planCluster(raw: Record<string, unknown>, ctx: PlanContext): ClusterPlan {
   const ns = ctx.namespace ?? "kafka-cluster";
-  const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new ClusterConfigError(
-      parsed.error.issues.map((i) => {
-        const keys = (i as { keys?: string[] }).keys;
-        const segs = keys?.length ? [...i.path, keys[0]] : i.path;
-        const message = i.code === "unrecognized_keys" ? "unknown config key" : i.message;
-        return { path: pathOf(ns, segs), message, value: valueAt(raw, segs) };
-      }),
-    );
-  }
-  const cfg = parsed.data;
   const problems: ConfigProblem[] = [];
   const problem = (segs: ReadonlyArray<PropertyKey>, message: string, value: unknown): void => {
     problems.push({ path: pathOf(ns, segs), message, value });
   };
 
+  // Each key is checked on its own, so one bad value does not hide the
+  // problems of the others; cross-key checks run where their keys are valid.
+  const shape = configSchema.shape;
+  for (const key of Object.keys(raw)) {
+    if (!(key in shape)) problem([key], "unknown config key", raw[key]);
+  }
+  const cfg: Partial<z.output<typeof configSchema>> = {};
+  const parseKey = <K extends keyof typeof shape>(key: K): boolean => {
+    const r = shape[key].safeParse(raw[key]);
+    if (r.success) {
+      (cfg as Record<string, unknown>)[key] = r.data;
+      return true;
+    }
+    for (const i of r.error.issues) {
+      const keys = (i as { keys?: string[] }).keys;
+      const segs = [key, ...i.path, ...(keys?.length ? [keys[0]] : [])];
+      problem(segs, i.code === "unrecognized_keys" ? "unknown config key" : i.message, valueAt(raw, segs));
+    }
+    return false;
+  };
+  const ok = {
+    target: parseKey("target"),
+    hosts: parseKey("hosts"),
+    zookeeper: parseKey("zookeeper"),
+    kafka: parseKey("kafka"),
+    dataDir: parseKey("dataDir"),
+  };
+  const target = ok.target ? cfg.target! : undefined;
+
   const hosts: PlannedHost[] =
     cfg.hosts ??
-    (cfg.target === "local" ? HOST_NAMES.map((name, i) => ({ name, address: LOCAL_ADDRESSES[i] })) : []);
-  if (cfg.hosts === undefined && cfg.target !== "local") {
-    problem(["hosts"], `is required for target "${cfg.target}" (three hosts: ${HOST_NAMES.join(", ")})`, undefined);
-  } else if (hosts.length !== 3) {
-    problem(["hosts"], "must list exactly three hosts, one per broker", hosts.map((h) => h.name));
+    (target === "local" && ok.hosts ? HOST_NAMES.map((name, i) => ({ name, address: LOCAL_ADDRESSES[i] })) : []);
+  if (ok.hosts && target) {
+    if (cfg.hosts === undefined && target !== "local") {
+      problem(["hosts"], `is required for target "${target}" (three hosts: ${HOST_NAMES.join(", ")})`, undefined);
+    } else if (hosts.length !== 3) {
+      problem(["hosts"], "must list exactly three hosts, one per broker", hosts.map((h) => h.name));
+    }
   }
   const seen = (key: "name" | "address"): void => {
     const first = new Map<string, number>();
@@ -176,38 +195,43 @@ export function planCluster(raw: Record<string, unknown>, ctx: PlanContext): Clu
   };
   seen("name");
   seen("address");
-  if (cfg.target === "local") {
+  if (target === "local") {
     hosts.forEach((h, i) => {
       if (!/^127\./.test(h.address)) problem(["hosts", i, "address"], 'must be a loopback address (127.x.y.z) for target "local"', h.address);
     });
   }
-  if (cfg.target === "ssh") {
+  if (target === "ssh") {
     hosts.forEach((h, i) => {
       if (!h.user) problem(["hosts", i, "user"], 'is required for target "ssh"', h.user);
     });
   }
 
   const hostNames = hosts.map((h) => h.name);
-  const zkNames = cfg.zookeeper.nodes ?? hostNames;
-  // With no hosts at all, that problem is already reported; do not echo it here.
-  if ((cfg.zookeeper.nodes !== undefined || hosts.length > 0) && zkNames.length !== 1 && zkNames.length !== 3) {
-    problem(["zookeeper", "nodes"], "must name one host (standalone) or three (an ensemble)", zkNames);
+  const zkNames = cfg.zookeeper?.nodes ?? hostNames;
+  if (cfg.zookeeper && ok.hosts) {
+    // With no hosts at all, that problem is already reported; do not echo it here.
+    if ((cfg.zookeeper.nodes !== undefined || hosts.length > 0) && zkNames.length !== 1 && zkNames.length !== 3) {
+      problem(["zookeeper", "nodes"], "must name one host (standalone) or three (an ensemble)", zkNames);
+    }
+    zkNames.forEach((n, i) => {
+      if (!hostNames.includes(n)) problem(["zookeeper", "nodes", i], `is not one of the hosts (${hostNames.join(", ")})`, n);
+      if (zkNames.indexOf(n) !== i) problem(["zookeeper", "nodes", i], "names a host twice", n);
+    });
   }
-  zkNames.forEach((n, i) => {
-    if (!hostNames.includes(n)) problem(["zookeeper", "nodes", i], `is not one of the hosts (${hostNames.join(", ")})`, n);
-    if (zkNames.indexOf(n) !== i) problem(["zookeeper", "nodes", i], "names a host twice", n);
-  });
-  const zkPorts = [cfg.zookeeper.clientPort, cfg.zookeeper.peerPort, cfg.zookeeper.electionPort];
-  if (zkPorts.includes(cfg.kafka.port)) problem(["kafka", "port"], "clashes with a ZooKeeper port", cfg.kafka.port);
-  if (new Set(zkPorts).size !== 3) problem(["zookeeper"], "clientPort, peerPort and electionPort must differ", zkPorts);
-  for (const key of Object.keys(cfg.kafka.brokerConfig)) {
+  if (cfg.zookeeper) {
+    const zkPorts = [cfg.zookeeper.clientPort, cfg.zookeeper.peerPort, cfg.zookeeper.electionPort];
+    if (new Set(zkPorts).size !== 3) problem(["zookeeper"], "clientPort, peerPort and electionPort must differ", zkPorts);
+    if (cfg.kafka && zkPorts.includes(cfg.kafka.port)) problem(["kafka", "port"], "clashes with a ZooKeeper port", cfg.kafka.port);
+  }
+  for (const key of Object.keys(cfg.kafka?.brokerConfig ?? {})) {
     if (RESERVED_BROKER_SETTINGS.includes(key)) {
-      problem(["kafka", "brokerConfig", key], "is set by the plan and cannot be overridden", cfg.kafka.brokerConfig[key]);
+      problem(["kafka", "brokerConfig", key], "is set by the plan and cannot be overridden", cfg.kafka!.brokerConfig[key]);
     }
   }
-  if (problems.length > 0) throw new ClusterConfigError(problems);
+  if (problems.length > 0 || !target || !cfg.zookeeper || !cfg.kafka) throw new ClusterConfigError(problems);
 
   const dataDir = cfg.dataDir ?? ctx.defaultDataDir;
+  const { zookeeper: zkCfg, kafka } = cfg;
   const byName = new Map(hosts.map((h) => [h.name, h]));
   const zookeeper = zkNames.map((n, i) => {
     const h = byName.get(n)!;
@@ -215,9 +239,9 @@ export function planCluster(raw: Record<string, unknown>, ctx: PlanContext): Clu
       id: i + 1,
       host: h.name,
       address: h.address,
-      clientPort: cfg.zookeeper.clientPort,
-      peerPort: cfg.zookeeper.peerPort,
-      electionPort: cfg.zookeeper.electionPort,
+      clientPort: zkCfg.clientPort,
+      peerPort: zkCfg.peerPort,
+      electionPort: zkCfg.electionPort,
       dataDir: `${dataDir}/${h.name}/zookeeper`,
     };
   });
@@ -225,19 +249,19 @@ export function planCluster(raw: Record<string, unknown>, ctx: PlanContext): Clu
     id: i + 1,
     host: h.name,
     address: h.address,
-    port: cfg.kafka.port,
+    port: kafka.port,
     logDir: `${dataDir}/${h.name}/kafka-logs`,
   }));
   return {
-    target: cfg.target,
-    kafkaVersion: cfg.kafka.version ?? ctx.defaultKafkaVersion,
+    target,
+    kafkaVersion: kafka.version ?? ctx.defaultKafkaVersion,
     hosts: hosts.map((h) => ({ name: h.name, address: h.address, ...(h.user ? { user: h.user } : {}), ...(h.port ? { port: h.port } : {}) })),
     zookeeper,
     zookeeperConnect: zookeeper.map((z) => `${z.address}:${z.clientPort}`).join(","),
     brokers,
     bootstrapServers: brokers.map((b) => `${b.address}:${b.port}`).join(","),
-    brokerSettings: { ...cfg.kafka.brokerConfig },
-    heap: cfg.kafka.heap,
+    brokerSettings: { ...kafka.brokerConfig },
+    heap: kafka.heap,
     dataDir,
   };
 }

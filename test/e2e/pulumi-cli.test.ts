@@ -1,28 +1,16 @@
 // The pinned Pulumi CLI and its Node.js language host run a TypeScript stack
 // offline, on the local file backend.
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PULUMI_VERSION } from "../../infra/toolchain";
+import { pulumiRunner, type PulumiRunner } from "./pulumi";
 
-const run = promisify(execFile);
 const repoRoot = path.join(__dirname, "..", "..");
 let workDir: string;
 let projectDir: string;
-let env: NodeJS.ProcessEnv;
-
-async function pulumi(args: string[]): Promise<{ stdout: string; stderr: string }> {
-  try {
-    return await run("pulumi", [...args, "--non-interactive"], { cwd: projectDir, env, maxBuffer: 16 << 20 });
-  } catch (err) {
-    const e = err as Error & { code?: string; stdout?: string; stderr?: string };
-    if (e.code === "ENOENT") throw new Error("pulumi is not on PATH: run the tests with 'npm test', which sets it up");
-    throw new Error(`pulumi ${args.join(" ")} failed: ${e.message}\n${e.stdout ?? ""}${e.stderr ?? ""}`);
-  }
-}
+let pulumi: PulumiRunner;
 
 beforeAll(() => {
   // A copy of the fixture, so stack files and state stay out of the repo.
@@ -31,13 +19,7 @@ beforeAll(() => {
   fs.cpSync(path.join(repoRoot, "test", "fixtures", "trivial"), projectDir, { recursive: true });
   fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(projectDir, "node_modules"));
   fs.mkdirSync(path.join(workDir, "state"));
-  env = {
-    ...process.env,
-    PULUMI_BACKEND_URL: `file://${path.join(workDir, "state")}`,
-    PULUMI_CONFIG_PASSPHRASE: "test",
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-  };
+  pulumi = pulumiRunner(projectDir, path.join(workDir, "state"));
 });
 
 afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));

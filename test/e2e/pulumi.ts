@@ -1,0 +1,44 @@
+// Runs the real Pulumi CLI for end-to-end tests, on a local backend in a
+// temp dir, with the project's offline settings.
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+
+export interface PulumiRunner {
+  (args: readonly string[]): Promise<{ stdout: string; stderr: string }>;
+  /** Like the runner, but resolves with the failure instead of throwing. */
+  fails(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }>;
+}
+
+export function pulumiRunner(cwd: string, stateDir: string, extraEnv: NodeJS.ProcessEnv = {}): PulumiRunner {
+  const env = {
+    ...process.env,
+    PULUMI_BACKEND_URL: `file://${stateDir}`,
+    PULUMI_CONFIG_PASSPHRASE: "test",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    ...extraEnv,
+  };
+  const exec = (args: readonly string[]) => run("pulumi", [...args, "--non-interactive"], { cwd, env, maxBuffer: 64 << 20 });
+  const runner = (async (args: readonly string[]) => {
+    try {
+      return await exec(args);
+    } catch (err) {
+      const e = err as Error & { code?: string; stdout?: string; stderr?: string };
+      if (e.code === "ENOENT") throw new Error("pulumi is not on PATH: run the tests with 'npm test', which sets it up");
+      throw new Error(`pulumi ${args.join(" ")} failed: ${e.message}\n${e.stdout ?? ""}${e.stderr ?? ""}`);
+    }
+  }) as PulumiRunner;
+  runner.fails = async (args) => {
+    try {
+      const r = await exec(args);
+      throw new Error(`pulumi ${args.join(" ")} was expected to fail but succeeded:\n${r.stdout}`);
+    } catch (err) {
+      const e = err as { code?: number | string; stdout?: string; stderr?: string };
+      if (typeof e.code !== "number") throw err;
+      return { code: e.code, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+    }
+  };
+  return runner;
+}
