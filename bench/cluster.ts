@@ -1,0 +1,61 @@
+// Times the local target with the real Pulumi CLI: `pulumi up` to a ready
+// cluster (jars already cached), a no-op `pulumi preview`, and `pulumi destroy`.
+// Run: npm run bench:cluster [-- runs]
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { pulumiRunner } from "../test/e2e/pulumi";
+import { printTable, summarize } from "./table";
+
+const ADDRESSES = ["127.0.50.1", "127.0.50.2", "127.0.50.3"];
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+async function main(): Promise<void> {
+  const runs = Number(process.argv[2] ?? 3);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "kafka-cluster-bench-"));
+  const configFile = path.join(work, "Pulumi.bench.yaml");
+  fs.writeFileSync(
+    configFile,
+    [
+      "config:",
+      "  kafka-cluster:target: local",
+      "  kafka-cluster:hosts:",
+      ...["hadoop-nn", "hadoop-dn1", "hadoop-dn2"].map((n, i) => `    - { name: ${n}, address: "${ADDRESSES[i]}" }`),
+      `  kafka-cluster:dataDir: ${path.join(work, "data")}`,
+      "",
+    ].join("\n"),
+  );
+  fs.mkdirSync(path.join(work, "state"));
+  const pulumi = pulumiRunner(path.join(__dirname, ".."), path.join(work, "state"));
+  const cf = ["--config-file", configFile];
+  const up: number[] = [];
+  const preview: number[] = [];
+  const destroy: number[] = [];
+  try {
+    await pulumi(["stack", "init", "bench"]);
+    for (let i = 0; i < runs; i++) {
+      up.push(await timed(() => pulumi(["up", "--yes", "--skip-preview", ...cf])));
+      preview.push(await timed(() => pulumi(["preview", "--expect-no-changes", ...cf])));
+      destroy.push(await timed(() => pulumi(["destroy", "--yes", "--skip-preview", ...cf])));
+    }
+  } finally {
+    await pulumi(["destroy", "--yes", "--skip-preview", ...cf]).catch(() => undefined);
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  const s = (ms: number[]): number[] => ms.map((m) => Math.round(m / 100) / 10);
+  printTable(`local target, ${runs} runs, ${os.cpus().length} cores (seconds; targets: up <= 30, destroy <= 10, no-op preview <= 5)`, [
+    summarize("pulumi up to a ready cluster (s)", s(up)),
+    summarize("no-op pulumi preview (s)", s(preview)),
+    summarize("pulumi destroy (s)", s(destroy)),
+  ]);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
