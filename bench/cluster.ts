@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { pulumiRunner } from "../test/e2e/pulumi";
+import { pulumiRunner, stageProject } from "../test/e2e/pulumi";
 import { printTable, summarize } from "./table";
 
 const ADDRESSES = ["127.0.50.1", "127.0.50.2", "127.0.50.3"];
@@ -18,7 +18,8 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 async function main(): Promise<void> {
   const runs = Number(process.argv[2] ?? 3);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "kafka-cluster-bench-"));
-  const configFile = path.join(work, "Pulumi.bench.yaml");
+  const project = stageProject(path.join(__dirname, ".."), work);
+  const configFile = path.join(project, "Pulumi.bench.yaml");
   fs.writeFileSync(
     configFile,
     [
@@ -31,20 +32,19 @@ async function main(): Promise<void> {
     ].join("\n"),
   );
   fs.mkdirSync(path.join(work, "state"));
-  const pulumi = pulumiRunner(path.join(__dirname, ".."), path.join(work, "state"));
-  const cf = ["--config-file", configFile];
+  const pulumi = pulumiRunner(project, path.join(work, "state"));
   const up: number[] = [];
   const preview: number[] = [];
   const destroy: number[] = [];
   try {
     await pulumi(["stack", "init", "bench"]);
     for (let i = 0; i < runs; i++) {
-      up.push(await timed(() => pulumi(["up", "--yes", "--skip-preview", ...cf])));
-      preview.push(await timed(() => pulumi(["preview", "--expect-no-changes", ...cf])));
-      destroy.push(await timed(() => pulumi(["destroy", "--yes", "--skip-preview", ...cf])));
+      up.push(await timed(() => pulumi(["up", "--yes", "--skip-preview"])));
+      preview.push(await timed(() => pulumi(["preview", "--expect-no-changes"])));
+      destroy.push(await timed(() => pulumi(["destroy", "--yes", "--skip-preview"])));
     }
   } finally {
-    await pulumi(["destroy", "--yes", "--skip-preview", ...cf]).catch(() => undefined);
+    await pulumi(["destroy", "--yes", "--skip-preview"]).catch(() => undefined);
     fs.rmSync(work, { recursive: true, force: true });
   }
   const s = (ms: number[]): number[] => ms.map((m) => Math.round(m / 100) / 10);

@@ -202,7 +202,9 @@ export const localProcessProvider: pulumi.dynamic.ResourceProvider<LocalProcessI
   },
 
   async delete(_id, state) {
-    await stop(state, 30_000);
+    // The data goes too, so a long controlled shutdown buys nothing: a short
+    // grace (leaders move if they can), then SIGKILL. Restarts (update) wait longer.
+    await stop(state, 5_000);
     removeDirs(state);
   },
 };

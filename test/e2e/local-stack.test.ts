@@ -10,14 +10,13 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TOPIC_COMMAND, parseTopicDescribe, runKafkaToolOk } from "../harness/kafka-tools";
 import { readClusterState } from "../harness/zk";
-import { pulumiRunner, type PulumiRunner } from "./pulumi";
+import { pulumiRunner, stageProject, type PulumiRunner } from "./pulumi";
 
 const repoRoot = path.join(__dirname, "..", "..");
 const ADDRESSES = ["127.0.30.1", "127.0.30.2", "127.0.30.3"];
 const BOOTSTRAP = ADDRESSES.map((a) => `${a}:9092`).join(",");
 let work: string;
 let dataDir: string;
-let configFile: string;
 let pulumi: PulumiRunner;
 
 function stackConfig(extra: string, kafka = "{ heap: 512m }"): string {
@@ -49,24 +48,24 @@ function listening(host: string, port: number): Promise<boolean> {
 beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), "kafka-cluster-e2e-"));
   dataDir = path.join(work, "data");
-  configFile = path.join(work, "Pulumi.e2e.yaml");
+  const project = stageProject(repoRoot, work);
   fs.mkdirSync(path.join(work, "state"));
-  fs.writeFileSync(configFile, stackConfig(""));
-  pulumi = pulumiRunner(repoRoot, path.join(work, "state"));
+  fs.writeFileSync(path.join(project, "Pulumi.e2e.yaml"), stackConfig(""));
+  pulumi = pulumiRunner(project, path.join(work, "state"));
   await pulumi(["stack", "init", "e2e"]);
 });
 
 afterAll(async () => {
   // If a test failed half-way, take the stack down anyway.
   if (pulumi && (await stackProcesses()).length > 0) {
-    await pulumi(["destroy", "--yes", "--skip-preview", "--config-file", configFile]).catch(() => undefined);
+    await pulumi(["destroy", "--yes", "--skip-preview"]).catch(() => undefined);
   }
   fs.rmSync(work, { recursive: true, force: true });
 });
 
 describe("local stack, end to end", () => {
   it("refuses bad config at preview, listing every problem with its path and value, creating nothing", async () => {
-    const bad = path.join(work, "Pulumi.bad.yaml");
+    const bad = path.join(work, "Pulumi.bad.yaml"); // used through --config-file
     fs.writeFileSync(
       bad,
       stackConfig("  kafka-cluster:zookeeper: { nodes: [hadoop-nn, zk-x] }", '{ heap: "lots" }'),
@@ -81,7 +80,7 @@ describe("local stack, end to end", () => {
   });
 
   it("up brings ZooKeeper and three brokers up, ready, with the stack outputs", async () => {
-    await pulumi(["up", "--yes", "--skip-preview", "--config-file", configFile]);
+    await pulumi(["up", "--yes", "--skip-preview"]);
     const { stdout } = await pulumi(["stack", "output", "--json"]);
     const outputs = JSON.parse(stdout);
     expect(outputs.bootstrapServers).toBe(BOOTSTRAP);
@@ -114,12 +113,12 @@ describe("local stack, end to end", () => {
   });
 
   it("a second up changes nothing", async () => {
-    const { stdout } = await pulumi(["up", "--yes", "--skip-preview", "--expect-no-changes", "--config-file", configFile]);
+    const { stdout } = await pulumi(["up", "--yes", "--skip-preview", "--expect-no-changes"]);
     expect(stdout).toMatch(/9 unchanged/);
   });
 
   it("destroy stops every process, frees the ports and removes the data directories", async () => {
-    await pulumi(["destroy", "--yes", "--skip-preview", "--config-file", configFile]);
+    await pulumi(["destroy", "--yes", "--skip-preview"]);
     expect(await stackProcesses()).toEqual([]);
     for (const a of ADDRESSES) {
       expect(await listening(a, 9092)).toBe(false);

@@ -42,3 +42,23 @@ export function pulumiRunner(cwd: string, stateDir: string, extraEnv: NodeJS.Pro
   };
   return runner;
 }
+
+/** What a staged copy of the project links to: the program and its dependencies. */
+const PROJECT_ENTRIES = ["Pulumi.yaml", "index.ts", "infra", "topics", "consumer", "toolchain.json", "package.json", "tsconfig.json", "node_modules"];
+
+/**
+ * Makes `<dir>/project`: symlinks to the repo's program, so Pulumi writes
+ * stack files (Pulumi.<stack>.yaml, with its encryption salt) there and not
+ * into the repo. Returns the project directory.
+ */
+export function stageProject(repoRoot: string, dir: string): string {
+  const fs = require("node:fs") as typeof import("node:fs");
+  const path = require("node:path") as typeof import("node:path");
+  const project = path.join(dir, "project");
+  fs.mkdirSync(project, { recursive: true });
+  for (const entry of PROJECT_ENTRIES) {
+    const target = path.join(repoRoot, entry);
+    if (fs.existsSync(target)) fs.symlinkSync(target, path.join(project, entry));
+  }
+  return project;
+}
