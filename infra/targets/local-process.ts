@@ -6,10 +6,7 @@
 // Pulumi serializes these functions into the state, so they require their
 // modules inside each method and capture nothing but plain values.
 import * as pulumi from "@pulumi/pulumi";
-
-export type Readiness =
-  | { readonly kind: "tcp"; readonly host: string; readonly port: number }
-  | { readonly kind: "zk-broker"; readonly zookeeperConnect: string; readonly brokerId: number };
+import { waitUntilReady, type Readiness } from "./readiness";
 
 export interface LocalProcessInputs {
   /** For messages, e.g. "hadoop-nn zookeeper". */
@@ -42,7 +39,6 @@ async function start(inputs: LocalProcessInputs): Promise<number> {
   const fs = require("node:fs") as typeof import("node:fs");
   const path = require("node:path") as typeof import("node:path");
   const { spawn } = require("node:child_process") as typeof import("node:child_process");
-  const net = require("node:net") as typeof import("node:net");
 
   for (const d of [inputs.workDir, ...inputs.dirs]) fs.mkdirSync(d, { recursive: true });
   for (const [file, content] of Object.entries(inputs.files)) {
@@ -69,54 +65,27 @@ async function start(inputs: LocalProcessInputs): Promise<number> {
   };
   const tail = (): string => {
     try {
-      return fs.readFileSync(outFile, "utf8").trimEnd().split("\n").slice(-15).join("\n");
+      return `(${outFile})\n${fs.readFileSync(outFile, "utf8").trimEnd().split("\n").slice(-15).join("\n")}`;
     } catch {
       return "";
     }
   };
-  const tcpOpen = (host: string, port: number): Promise<boolean> =>
-    new Promise((resolve) => {
-      const s = net.connect({ host, port, timeout: 1_000 });
-      s.once("connect", () => (s.destroy(), resolve(true)));
-      s.once("error", () => resolve(false));
-      s.once("timeout", () => (s.destroy(), resolve(false)));
+  try {
+    await waitUntilReady(inputs.ready, {
+      label: inputs.label,
+      timeoutMs: inputs.readyTimeoutMs,
+      alive: async () => alive(),
+      tail: async () => tail(),
     });
-  const brokerRegistered = async (connect: string, id: number): Promise<boolean> => {
-    const zookeeper = require("node-zookeeper-client") as typeof import("node-zookeeper-client");
-    const client = zookeeper.createClient(connect, { sessionTimeout: 6_000, spinDelay: 200, retries: 0 });
+  } catch (err) {
     try {
-      const connected = new Promise<boolean>((resolve) => {
-        client.once("connected", () => resolve(true));
-        setTimeout(() => resolve(false), 2_000);
-      });
-      client.connect();
-      if (!(await connected)) return false;
-      return await new Promise<boolean>((resolve) =>
-        client.exists(`/brokers/ids/${id}`, (err, stat) => resolve(!err && !!stat)),
-      );
-    } finally {
-      client.close();
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // gone
     }
-  };
-
-  const deadline = Date.now() + inputs.readyTimeoutMs;
-  for (;;) {
-    if (!alive()) {
-      throw new Error(`${inputs.label}: process exited during start-up; last output (${outFile}):\n${tail()}`);
-    }
-    const r = inputs.ready;
-    const ok = r.kind === "tcp" ? await tcpOpen(r.host, r.port) : await brokerRegistered(r.zookeeperConnect, r.brokerId);
-    if (ok) return pid;
-    if (Date.now() > deadline) {
-      try {
-        process.kill(-pid, "SIGKILL");
-      } catch {
-        // gone
-      }
-      throw new Error(`${inputs.label}: not ready after ${inputs.readyTimeoutMs} ms; last output (${outFile}):\n${tail()}`);
-    }
-    await new Promise((res) => setTimeout(res, 200));
+    throw err;
   }
+  return pid;
 }
 
 /** Stops the process if it is still the one we started; waits for it to exit. */

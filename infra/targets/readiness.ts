@@ -1,0 +1,60 @@
+// Waiting for a started process to be ready, from the machine running Pulumi:
+// a TCP port that accepts connections (ZooKeeper) or a broker id registered
+// in ZooKeeper (Kafka). Used inside dynamic providers, so modules are
+// required inside the functions and only plain values are captured.
+
+export type Readiness =
+  | { readonly kind: "tcp"; readonly host: string; readonly port: number }
+  | { readonly kind: "zk-broker"; readonly zookeeperConnect: string; readonly brokerId: number };
+
+export interface WaitOptions {
+  /** For messages, e.g. "hadoop-nn kafka broker 1". */
+  readonly label: string;
+  readonly timeoutMs: number;
+  /** False once the process has exited: stop waiting at once. */
+  readonly alive: () => Promise<boolean>;
+  /** The last lines of the process's output, for error messages. */
+  readonly tail: () => Promise<string>;
+}
+
+function tcpOpen(host: string, port: number): Promise<boolean> {
+  const net = require("node:net") as typeof import("node:net");
+  return new Promise((resolve) => {
+    const s = net.connect({ host, port, timeout: 1_000 });
+    s.once("connect", () => (s.destroy(), resolve(true)));
+    s.once("error", () => resolve(false));
+    s.once("timeout", () => (s.destroy(), resolve(false)));
+  });
+}
+
+async function brokerRegistered(connect: string, id: number): Promise<boolean> {
+  const zookeeper = require("node-zookeeper-client") as typeof import("node-zookeeper-client");
+  const client = zookeeper.createClient(connect, { sessionTimeout: 6_000, spinDelay: 200, retries: 0 });
+  try {
+    const connected = new Promise<boolean>((resolve) => {
+      client.once("connected", () => resolve(true));
+      setTimeout(() => resolve(false), 2_000);
+    });
+    client.connect();
+    if (!(await connected)) return false;
+    return await new Promise<boolean>((resolve) => client.exists(`/brokers/ids/${id}`, (err, stat) => resolve(!err && !!stat)));
+  } finally {
+    client.close();
+  }
+}
+
+/** Polls every 200 ms until ready; throws with the output tail if the process dies or time runs out. */
+export async function waitUntilReady(ready: Readiness, opts: WaitOptions): Promise<void> {
+  const deadline = Date.now() + opts.timeoutMs;
+  for (;;) {
+    if (!(await opts.alive())) {
+      throw new Error(`${opts.label}: process exited during start-up; last output:\n${await opts.tail()}`);
+    }
+    const ok = ready.kind === "tcp" ? await tcpOpen(ready.host, ready.port) : await brokerRegistered(ready.zookeeperConnect, ready.brokerId);
+    if (ok) return;
+    if (Date.now() > deadline) {
+      throw new Error(`${opts.label}: not ready after ${opts.timeoutMs} ms; last output:\n${await opts.tail()}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
