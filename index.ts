@@ -1,9 +1,9 @@
 // The Pulumi program: the cluster on the stack's target.
 import { KafkaCluster } from "./infra/cluster";
-import { loadClusterPlan } from "./infra/config";
+import { loadStackSettings } from "./infra/config";
 
-const plan = loadClusterPlan();
-const cluster = new KafkaCluster("kafka", { plan });
+const { plan, privateKeys } = loadStackSettings();
+const cluster = new KafkaCluster("kafka", { plan, privateKeys });
 
 export const target = plan.target;
 export const bootstrapServers = cluster.bootstrapServers;

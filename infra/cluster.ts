@@ -4,12 +4,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterReady } from "./cluster-ready";
 import type { ClusterPlan } from "./plan";
 import { placeLocal } from "./targets/local";
+import { placeSsh } from "./targets/ssh";
 
 export interface KafkaClusterArgs {
   /** The validated plan (infra/plan.ts). */
   readonly plan: ClusterPlan;
   /** How long `pulumi up` waits for all brokers and a controller. Default 120 s. */
   readonly readyTimeoutMs?: number;
+  /** ssh target: each host's private key by host name (secrets). */
+  readonly privateKeys?: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
 export interface BrokerOutput {
@@ -34,6 +37,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
         case "local":
           return placeLocal(name, { plan }, this).brokers;
         case "ssh":
+          return placeSsh(name, { plan, privateKeys: args.privateKeys ?? {} }, this).brokers;
         case "docker":
           throw new pulumi.RunError(
             `kafka-cluster:target: "${plan.target}" is not implemented yet; use "local" (see README, Status)`,

@@ -41,9 +41,17 @@ const configSchema = z.strictObject({
       port: port.default(9092),
       heap: z.string().regex(/^\d+[mg]$/, 'must be a JVM heap size such as "1g" or "512m"').default("1g"),
       brokerConfig: z.record(z.string(), propertyValue).default({}),
+      /** ssh target: where hosts get Kafka. Default: the Apache archive URL of the version. */
+      distribution: z
+        .union([z.strictObject({ url: z.url() }), z.strictObject({ file: z.string().min(1) })], {
+          error: 'must be { url: "https://..." } or { file: "/path/to/kafka_2.13-<version>.tgz" }',
+        })
+        .optional(),
     })
     .default({ port: 9092, heap: "1g", brokerConfig: {} }),
   dataDir: z.string().min(1).optional(),
+  /** ssh target: systemd units where the host runs systemd ("auto"), or plain processes. */
+  serviceManager: z.enum(["auto", "systemd", "process"]).default("auto"),
 });
 
 export type ClusterConfigInput = z.input<typeof configSchema>;
@@ -85,6 +93,14 @@ export interface ClusterPlan {
   readonly brokerSettings: Readonly<Record<string, string | number | boolean>>;
   readonly heap: string;
   readonly dataDir: string;
+  /** Where an ssh host gets the Kafka release. */
+  readonly distribution: { readonly url: string } | { readonly file: string };
+  readonly serviceManager: "auto" | "systemd" | "process";
+}
+
+/** The Apache archive keeps every release, unlike the mirrors. */
+export function defaultDistributionUrl(version: string): string {
+  return `https://archive.apache.org/dist/kafka/${version}/kafka_2.13-${version}.tgz`;
 }
 
 export interface ConfigProblem {
@@ -143,7 +159,9 @@ export function planCluster(raw: Record<string, unknown>, ctx: PlanContext): Clu
   const ns = ctx.namespace ?? "kafka-cluster";
   const problems: ConfigProblem[] = [];
   const problem = (segs: ReadonlyArray<PropertyKey>, message: string, value: unknown): void => {
-    problems.push({ path: pathOf(ns, segs), message, value });
+    // Never echo a private key into a message or a log.
+    const secret = segs[segs.length - 1] === "privateKey" && value !== undefined;
+    problems.push({ path: pathOf(ns, segs), message, value: secret ? "[secret]" : value });
   };
 
   // Each key is checked on its own, so one bad value does not hide the
@@ -172,6 +190,7 @@ export function planCluster(raw: Record<string, unknown>, ctx: PlanContext): Clu
     zookeeper: parseKey("zookeeper"),
     kafka: parseKey("kafka"),
     dataDir: parseKey("dataDir"),
+    serviceManager: parseKey("serviceManager"),
   };
   const target = ok.target ? cfg.target! : undefined;
 
@@ -201,8 +220,9 @@ export function planCluster(raw: Record<string, unknown>, ctx: PlanContext): Clu
     });
   }
   if (target === "ssh") {
-    hosts.forEach((h, i) => {
+    (cfg.hosts ?? []).forEach((h, i) => {
       if (!h.user) problem(["hosts", i, "user"], 'is required for target "ssh"', h.user);
+      if (!h.privateKey) problem(["hosts", i, "privateKey"], 'is required for target "ssh" (set it with --secret)', undefined);
     });
   }
 
@@ -263,5 +283,7 @@ export function planCluster(raw: Record<string, unknown>, ctx: PlanContext): Clu
     brokerSettings: { ...kafka.brokerConfig },
     heap: kafka.heap,
     dataDir,
+    distribution: kafka.distribution ?? { url: defaultDistributionUrl(kafka.version ?? ctx.defaultKafkaVersion) },
+    serviceManager: cfg.serviceManager ?? "auto",
   };
 }

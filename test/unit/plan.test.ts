@@ -80,7 +80,7 @@ describe("planCluster", () => {
     expect(problemsOf({ target: "ssh" })).toEqual([
       "kafka-cluster:hosts: is required for target \"ssh\" (three hosts: hadoop-nn, hadoop-dn1, hadoop-dn2), got undefined",
     ]);
-    expect(problemsOf({ target: "ssh", hosts: ["a", "b", "c"].map((n, i) => ({ name: n, address: `10.0.0.${i + 1}` })) })).toEqual([
+    expect(problemsOf({ target: "ssh", hosts: ["a", "b", "c"].map((n, i) => ({ name: n, address: `10.0.0.${i + 1}`, privateKey: "k" })) })).toEqual([
       'kafka-cluster:hosts[0].user: is required for target "ssh", got undefined',
       'kafka-cluster:hosts[1].user: is required for target "ssh", got undefined',
       'kafka-cluster:hosts[2].user: is required for target "ssh", got undefined',
@@ -93,6 +93,40 @@ describe("planCluster", () => {
     expect(problemsOf({ hosts: [{ name: "a", address: "127.0.0.9" }] })[0]).toBe(
       'kafka-cluster:hosts: must list exactly three hosts, one per broker, got ["a"]',
     );
+  });
+});
+
+describe("planCluster for ssh", () => {
+  const hosts = ["hadoop-nn", "hadoop-dn1", "hadoop-dn2"].map((name, i) => ({
+    name,
+    address: `${name}.pengfei.org`,
+    user: "kafka",
+    port: 22,
+    privateKey: `-----BEGIN OPENSSH PRIVATE KEY-----${i}`,
+  }));
+
+  it("requires a private key per host and never echoes one", () => {
+    const problems = problemsOf({ target: "ssh", hosts: [hosts[0], { ...hosts[1], privateKey: undefined }, { ...hosts[2], privateKey: "" }] });
+    expect(problems).toEqual([
+      'kafka-cluster:hosts[2].privateKey: Too small: expected string to have >=1 characters, got "[secret]"',
+    ]);
+    const missing = problemsOf({ target: "ssh", hosts: [hosts[0], { ...hosts[1], privateKey: undefined }, hosts[2]] });
+    expect(missing).toEqual(['kafka-cluster:hosts[1].privateKey: is required for target "ssh" (set it with --secret), got undefined']);
+    expect(missing.join("\n")).not.toContain("BEGIN");
+  });
+
+  it("defaults the distribution to the Apache archive and keeps keys out of the plan", () => {
+    const plan = planCluster({ target: "ssh", hosts }, ctx);
+    expect(plan.distribution).toEqual({ url: "https://archive.apache.org/dist/kafka/3.9.2/kafka_2.13-3.9.2.tgz" });
+    expect(plan.serviceManager).toBe("auto");
+    expect(plan.bootstrapServers).toBe("hadoop-nn.pengfei.org:9092,hadoop-dn1.pengfei.org:9092,hadoop-dn2.pengfei.org:9092");
+    expect(JSON.stringify(plan)).not.toContain("PRIVATE KEY");
+  });
+
+  it("refuses a distribution that is neither a URL nor a file", () => {
+    expect(problemsOf({ target: "ssh", hosts, kafka: { distribution: { path: "/x" } } })).toEqual([
+      'kafka-cluster:kafka.distribution: must be { url: "https://..." } or { file: "/path/to/kafka_2.13-<version>.tgz" }, got {"path":"/x"}',
+    ]);
   });
 });
 

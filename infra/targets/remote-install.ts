@@ -1,0 +1,91 @@
+// A dynamic provider that installs a Kafka release on a host over SSH, from a
+// release tarball URL (downloaded by the host) or a tarball on this machine
+// (uploaded). The result is <kafkaHome>/libs, which ZooKeeper and the broker
+// run from. Delete removes the installation.
+import * as pulumi from "@pulumi/pulumi";
+import { shellQuote as q } from "../render";
+import { withSsh, type SshConnection } from "./ssh-session";
+
+export type KafkaSource = { readonly url: string } | { readonly file: string };
+
+export interface RemoteKafkaInstallInputs {
+  readonly label: string;
+  readonly connection: SshConnection;
+  readonly version: string;
+  readonly source: KafkaSource;
+  /** Where the release is unpacked on the host. */
+  readonly kafkaHome: string;
+  /** Empty parents of kafkaHome are removed on delete, up to and including this one. */
+  readonly cleanupRoot: string;
+}
+
+async function install(inputs: RemoteKafkaInstallInputs): Promise<void> {
+  await withSsh(inputs.connection, async (ssh) => {
+    const home = inputs.kafkaHome;
+    const jar = `${home}/libs/kafka_2.13-${inputs.version}.jar`;
+    if ((await ssh.exec(`test -f ${q(`${home}/.complete`)} && test -f ${q(jar)}`)).code === 0) return;
+    const tarball = `${home}.tgz.part`;
+    await ssh.run(`rm -rf ${q(home)} && mkdir -p ${q(home)}`);
+    if ("url" in inputs.source) {
+      await ssh.run(
+        `if command -v curl >/dev/null; then curl -fsSL -o ${q(tarball)} ${q(inputs.source.url)}; ` +
+          `else wget -q -O ${q(tarball)} ${q(inputs.source.url)}; fi`,
+      );
+    } else {
+      await ssh.upload(inputs.source.file, tarball);
+    }
+    await ssh.run(`tar -xzf ${q(tarball)} -C ${q(home)} --strip-components=1 && rm -f ${q(tarball)}`);
+    const found = await ssh.exec(`test -f ${q(jar)}`);
+    if (found.code !== 0) {
+      const where = "url" in inputs.source ? inputs.source.url : inputs.source.file;
+      throw new Error(`${inputs.label}: ${where} does not contain libs/kafka_2.13-${inputs.version}.jar; is it the Kafka ${inputs.version} release (Scala 2.13)?`);
+    }
+    await ssh.run(`touch ${q(`${home}/.complete`)}`);
+  });
+}
+
+async function uninstall(s: RemoteKafkaInstallInputs): Promise<void> {
+  await withSsh(s.connection, (ssh) =>
+    ssh.run(
+      `rm -rf ${q(s.kafkaHome)}; p=$(dirname ${q(s.kafkaHome)}); ` +
+        `while case "$p/" in ${q(s.cleanupRoot.replace(/\/$/, ""))}/*) true;; *) false;; esac && rmdir "$p" 2>/dev/null; do p=$(dirname "$p"); done; true`,
+    ),
+  );
+}
+
+export const remoteKafkaInstallProvider: pulumi.dynamic.ResourceProvider<RemoteKafkaInstallInputs, RemoteKafkaInstallInputs> = {
+  async create(inputs) {
+    try {
+      await install(inputs);
+    } catch (err) {
+      await uninstall(inputs).catch(() => undefined);
+      throw err;
+    }
+    return { id: `${inputs.connection.host}:${inputs.kafkaHome}`, outs: inputs };
+  },
+  async diff(_id, olds, news) {
+    const changed = (Object.keys(news) as Array<keyof RemoteKafkaInstallInputs>).filter(
+      (k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]),
+    );
+    // A new version or source is a new installation; the label and key are not.
+    const replaces = changed.filter((k) => k === "version" || k === "source" || k === "kafkaHome");
+    return { changes: changed.length > 0, replaces, deleteBeforeReplace: true };
+  },
+  async update(_id, _olds, news) {
+    return { outs: news };
+  },
+  async delete(_id, state) {
+    await uninstall(state);
+  },
+};
+
+export class RemoteKafkaInstall extends pulumi.dynamic.Resource {
+  declare readonly kafkaHome: pulumi.Output<string>;
+  constructor(
+    name: string,
+    args: { [K in keyof RemoteKafkaInstallInputs]: pulumi.Input<RemoteKafkaInstallInputs[K]> },
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    super(remoteKafkaInstallProvider, name, args, { ...opts, additionalSecretOutputs: ["connection"] }, "kafka-cluster", "RemoteKafkaInstall");
+  }
+}
