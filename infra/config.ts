@@ -35,7 +35,10 @@ export function loadStackSettings(): StackSettings {
     plan = planCluster(raw, {
       namespace: NAMESPACE,
       defaultKafkaVersion: KAFKA_VERSION,
-      defaultDataDir: path.join(cacheDir(), "stacks", `${pulumi.getProject()}-${pulumi.getStack()}`),
+      defaultDataDir: (target) =>
+        target === "local"
+          ? path.join(cacheDir(), "stacks", `${pulumi.getProject()}-${pulumi.getStack()}`)
+          : "/var/lib/kafka-cluster",
     });
   } catch (err) {
     if (err instanceof ClusterConfigError) throw new pulumi.RunError(err.message);

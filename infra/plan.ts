@@ -128,8 +128,8 @@ export interface PlanContext {
   readonly namespace?: string;
   /** Kafka version when config gives none. */
   readonly defaultKafkaVersion: string;
-  /** Data directory when config gives none (per target and stack). */
-  readonly defaultDataDir: string;
+  /** Data directory when config gives none, per target. */
+  readonly defaultDataDir: (target: Target) => string;
 }
 
 function pathOf(namespace: string, segments: ReadonlyArray<PropertyKey>): string {
@@ -250,7 +250,7 @@ export function planCluster(raw: Record<string, unknown>, ctx: PlanContext): Clu
   }
   if (problems.length > 0 || !target || !cfg.zookeeper || !cfg.kafka) throw new ClusterConfigError(problems);
 
-  const dataDir = cfg.dataDir ?? ctx.defaultDataDir;
+  const dataDir = cfg.dataDir ?? ctx.defaultDataDir(target);
   const { zookeeper: zkCfg, kafka } = cfg;
   const byName = new Map(hosts.map((h) => [h.name, h]));
   const zookeeper = zkNames.map((n, i) => {

@@ -21,7 +21,7 @@ export interface TestClusterOptions {
    * First three octets of the loopback addresses; broker N listens on
    * `<prefix>.N`. Default `127.0.20`, apart from the default stack's `127.0.10`.
    */
-  readonly addressPrefix?: string;
+  readonly addressPrefix?: string | undefined;
   /** Broker port on each address. Default 19092 (the stack uses 9092). */
   readonly brokerPort?: number;
   /** ZooKeeper client port on `<prefix>.1`. Default 12181 (the stack uses 2181). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ClusterConfigError, planCluster } from "../../infra/plan";
 
-const ctx = { defaultKafkaVersion: "3.9.2", defaultDataDir: "/data" };
+const ctx = { defaultKafkaVersion: "3.9.2", defaultDataDir: () => "/data" };
 
 function problemsOf(raw: Record<string, unknown>): string[] {
   try {
