@@ -1,0 +1,129 @@
+// Pure rules for a declared topic: Kafka's naming rules, the checks that
+// must pass before anything changes, and what a change to a topic means.
+
+/** Kafka's limit (249): the log directory name adds a partition suffix. */
+export const MAX_TOPIC_NAME_LENGTH = 249;
+
+export interface TopicSpec {
+  readonly name: string;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+  /** Topic-level settings; only these keys are managed. */
+  readonly config: Readonly<Record<string, string>>;
+}
+
+export interface TopicProblem {
+  /** The input property, e.g. `partitions` or `config.min.insync.replicas`. */
+  readonly property: string;
+  readonly reason: string;
+}
+
+/** Kafka's rules (org.apache.kafka.common.internals.Topic.validate). */
+export function topicNameProblems(name: string): string[] {
+  if (name.length === 0) return ["must not be empty"];
+  if (name === "." || name === "..") return [`cannot be "." or ".."`];
+  const problems: string[] = [];
+  if (name.length > MAX_TOPIC_NAME_LENGTH) problems.push(`is ${name.length} characters long; the limit is ${MAX_TOPIC_NAME_LENGTH}`);
+  const illegal = [...new Set(name.replace(/[a-zA-Z0-9._-]/g, ""))];
+  if (illegal.length) problems.push(`contains ${illegal.map((c) => JSON.stringify(c)).join(", ")}; only ASCII letters, digits, ".", "_" and "-" are legal`);
+  return problems;
+}
+
+/** Kafka's metric names treat "." and "_" alike, so such names collide. */
+export function collisionKey(name: string): string {
+  return name.replace(/\./g, "_");
+}
+
+/** Pairs of declared names that collide once "." and "_" are treated alike. */
+export function collidingNames(names: readonly string[]): Array<[string, string]> {
+  const first = new Map<string, string>();
+  const pairs: Array<[string, string]> = [];
+  for (const n of names) {
+    const k = collisionKey(n);
+    const prev = first.get(k);
+    if (prev !== undefined && prev !== n) pairs.push([prev, n]);
+    else first.set(k, n);
+  }
+  return pairs;
+}
+
+const isPositiveInt = (n: unknown): n is number => typeof n === "number" && Number.isInteger(n) && n >= 1;
+
+/**
+ * Everything that can be known wrong before touching the cluster. `brokers`
+ * (the live broker count) is checked when known; `defaultMinIsr` is the
+ * broker's min.insync.replicas, for topics that do not set it.
+ */
+export function topicSpecProblems(spec: TopicSpec, ctx: { brokers?: number; defaultMinIsr?: number } = {}): TopicProblem[] {
+  const problems: TopicProblem[] = topicNameProblems(spec.name).map((reason) => ({
+    property: "name",
+    reason: `${JSON.stringify(spec.name)} ${reason}`,
+  }));
+  if (!isPositiveInt(spec.partitions)) {
+    problems.push({ property: "partitions", reason: `must be an integer >= 1, got ${JSON.stringify(spec.partitions)}` });
+  }
+  if (!isPositiveInt(spec.replicationFactor)) {
+    problems.push({ property: "replicationFactor", reason: `must be an integer >= 1, got ${JSON.stringify(spec.replicationFactor)}` });
+  } else if (ctx.brokers !== undefined && spec.replicationFactor > ctx.brokers) {
+    problems.push({
+      property: "replicationFactor",
+      reason: `${spec.replicationFactor} is more than the ${ctx.brokers} live broker${ctx.brokers === 1 ? "" : "s"}; Kafka cannot place the replicas`,
+    });
+  }
+  for (const [key, value] of Object.entries(spec.config ?? {})) {
+    if (typeof value !== "string") {
+      problems.push({ property: `config.${key}`, reason: `values are strings, got ${JSON.stringify(value)}` });
+    }
+  }
+  const minIsrText = spec.config?.["min.insync.replicas"];
+  const minIsr = minIsrText !== undefined ? Number(minIsrText) : ctx.defaultMinIsr;
+  if (minIsrText !== undefined && !isPositiveInt(minIsr)) {
+    problems.push({ property: "config.min.insync.replicas", reason: `must be an integer >= 1, got ${JSON.stringify(minIsrText)}` });
+  } else if (minIsr !== undefined && isPositiveInt(spec.replicationFactor) && minIsr > spec.replicationFactor) {
+    problems.push({
+      property: minIsrText !== undefined ? "config.min.insync.replicas" : "replicationFactor",
+      reason:
+        `min.insync.replicas ${minIsr}${minIsrText === undefined ? " (the broker default)" : ""} is more than the replication factor ` +
+        `${spec.replicationFactor}: every acks=all write would fail with NotEnoughReplicas`,
+    });
+  }
+  return problems;
+}
+
+export interface TopicChange {
+  /** A new name: a different topic. The old one is deleted, with its data. */
+  readonly replace: boolean;
+  readonly partitions?: { readonly from: number; readonly to: number };
+  readonly replicationFactor?: { readonly from: number; readonly to: number };
+  /** Keys to set (new or changed values). */
+  readonly setConfig: Readonly<Record<string, string>>;
+  /** Keys no longer declared: back to the cluster default. */
+  readonly resetConfig: readonly string[];
+}
+
+/** What changes between two declarations of a topic. */
+export function topicChange(olds: TopicSpec, news: TopicSpec): TopicChange {
+  const setConfig: Record<string, string> = {};
+  for (const [k, v] of Object.entries(news.config ?? {})) if (olds.config?.[k] !== v) setConfig[k] = v;
+  const resetConfig = Object.keys(olds.config ?? {}).filter((k) => !(k in (news.config ?? {})));
+  return {
+    replace: olds.name !== news.name,
+    ...(olds.partitions !== news.partitions ? { partitions: { from: olds.partitions, to: news.partitions } } : {}),
+    ...(olds.replicationFactor !== news.replicationFactor
+      ? { replicationFactor: { from: olds.replicationFactor, to: news.replicationFactor } }
+      : {}),
+    setConfig,
+    resetConfig,
+  };
+}
+
+/** The refusal for a partition decrease, which Kafka cannot do. */
+export function partitionDecreaseProblem(name: string, from: number, to: number): TopicProblem {
+  return {
+    property: "partitions",
+    reason:
+      `cannot decrease the partitions of ${JSON.stringify(name)} from ${from} to ${to}: Kafka cannot remove partitions, ` +
+      "and deleting the topic to recreate it would lose its data. Keep " +
+      `${from}, or declare a new topic and move consumers to it.`,
+  };
+}
