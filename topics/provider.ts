@@ -1,0 +1,332 @@
+// KafkaTopic: a dynamic provider over the Kafka admin API (kafkajs) that
+// keeps a declared topic true without ever losing data by accident:
+// - check refuses what cannot work (a partition decrease, bad names, a
+//   replication factor above the brokers, config the brokers reject) at preview;
+// - partitions grow in place; a replication factor change is a reassignment;
+// - config changes touch only the declared keys;
+// - only a rename replaces the topic (the old one is deleted first);
+// - create either completes with a full ISR or leaves nothing behind.
+//
+// Pulumi serializes these functions into the state: modules are required
+// inside them and connection settings are inputs.
+import * as pulumi from "@pulumi/pulumi";
+import type { Admin, ITopicMetadata } from "kafkajs";
+import { reassign } from "./assignment";
+import { partitionDecreaseProblem, topicChange, topicSpecProblems, type TopicSpec } from "./spec";
+
+export interface KafkaTopicInputs extends TopicSpec {
+  /** `host:port,...` of the cluster. */
+  readonly bootstrapServers: string;
+  /** Deadline for each wait (leaders, ISR, reassignment, deletion). Default 120 s. */
+  readonly timeoutMs?: number;
+}
+
+/** Kafka's DescribeConfigs source for a topic-level override. */
+const DYNAMIC_TOPIC_CONFIG = 1;
+const TOPIC_RESOURCE = 2;
+const BROKER_RESOURCE = 4;
+
+export class TopicError extends Error {
+  constructor(
+    readonly topic: string,
+    message: string,
+    /** Whether trying again may help (a timeout, an unreachable cluster). */
+    readonly retriable: boolean,
+  ) {
+    super(`topic ${JSON.stringify(topic)}: ${message}`);
+    this.name = "TopicError";
+  }
+}
+
+async function withAdmin<T>(bootstrapServers: string, fn: (admin: Admin) => Promise<T>, connectTimeoutMs = 10_000): Promise<T> {
+  const { Kafka, logLevel } = require("kafkajs") as typeof import("kafkajs");
+  const kafka = new Kafka({
+    clientId: "kafka-cluster-topics",
+    brokers: bootstrapServers.split(","),
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: connectTimeoutMs,
+    retry: { retries: 3, initialRetryTime: 200 },
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await fn(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Metadata for one topic, or undefined when it does not exist or is not readable yet. */
+async function topicMetadata(admin: Admin, topic: string): Promise<ITopicMetadata | undefined> {
+  try {
+    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+    return topics[0];
+  } catch {
+    // kafkajs throws on any partition error (e.g. LEADER_NOT_AVAILABLE)
+    return undefined;
+  }
+}
+
+/** Waits until the topic has `partitions` partitions, each with a leader and a full ISR of `rf` replicas. */
+async function waitHealthy(admin: Admin, topic: string, partitions: number, rf: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let seen = "no metadata";
+  for (;;) {
+    const md = await topicMetadata(admin, topic);
+    if (md) {
+      const bad = md.partitions.filter((p) => p.leader < 0 || p.replicas.length !== rf || p.isr.length !== rf);
+      seen = `${md.partitions.length} partitions, ${bad.length} without a leader or a full ISR of ${rf}`;
+      if (md.partitions.length === partitions && bad.length === 0) return;
+    }
+    if (Date.now() > deadline) throw new TopicError(topic, `not healthy after ${timeoutMs} ms (saw ${seen})`, true);
+    await sleep(200);
+  }
+}
+
+async function topicExists(admin: Admin, topic: string): Promise<boolean> {
+  return (await admin.listTopics()).includes(topic);
+}
+
+/** Topic-level overrides currently set on the topic. */
+async function topicOverrides(admin: Admin, topic: string): Promise<Record<string, string>> {
+  const { resources } = await admin.describeConfigs({ resources: [{ type: TOPIC_RESOURCE, name: topic }], includeSynonyms: false });
+  const out: Record<string, string> = {};
+  for (const e of resources[0]?.configEntries ?? []) {
+    if (e.configSource === DYNAMIC_TOPIC_CONFIG) out[e.configName] = e.configValue;
+  }
+  return out;
+}
+
+/**
+ * The full override set to send: AlterConfigs (the API kafkajs speaks)
+ * replaces every override, so keep the ones this resource does not manage.
+ */
+function desiredOverrides(current: Record<string, string>, oldManaged: readonly string[], next: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(current)) if (!oldManaged.includes(k)) out[k] = v;
+  return { ...out, ...next };
+}
+
+async function applyConfig(admin: Admin, topic: string, overrides: Record<string, string>, validateOnly: boolean): Promise<void> {
+  await admin.alterConfigs({
+    validateOnly,
+    resources: [{ type: TOPIC_RESOURCE, name: topic, configEntries: Object.entries(overrides).map(([name, value]) => ({ name, value })) }],
+  });
+}
+
+async function clusterFacts(admin: Admin): Promise<{ brokers: number[]; defaultMinIsr?: number }> {
+  const { brokers } = await admin.describeCluster();
+  const ids = brokers.map((b) => b.nodeId).sort((a, b) => a - b);
+  const { resources } = await admin.describeConfigs({ resources: [{ type: BROKER_RESOURCE, name: String(ids[0]), configNames: ["min.insync.replicas"] }], includeSynonyms: false });
+  const v = resources[0]?.configEntries.find((e) => e.configName === "min.insync.replicas")?.configValue;
+  return { brokers: ids, ...(v !== undefined ? { defaultMinIsr: Number(v) } : {}) };
+}
+
+async function changeReplicationFactor(admin: Admin, topic: string, rf: number, timeoutMs: number): Promise<void> {
+  const md = await topicMetadata(admin, topic);
+  if (!md) throw new TopicError(topic, "cannot read its partitions to reassign them (a partition without a leader?)", true);
+  const { brokers } = await clusterFacts(admin);
+  const assignment = reassign(
+    md.partitions.map((p) => ({ partition: p.partitionId, replicas: p.replicas, leader: p.leader >= 0 ? p.leader : null })),
+    brokers,
+    rf,
+  );
+  await admin.alterPartitionReassignments({
+    topics: [{ topic, partitionAssignment: [...assignment].map(([partition, replicas]) => ({ partition, replicas })) }],
+  });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { topics } = await admin.listPartitionReassignments({ topics: [{ topic, partitions: [...assignment.keys()] }] });
+    if (topics.every((t) => t.partitions.length === 0)) break;
+    if (Date.now() > deadline) throw new TopicError(topic, `reassignment to replication factor ${rf} not complete after ${timeoutMs} ms`, true);
+    await sleep(200);
+  }
+  await waitHealthy(admin, topic, md.partitions.length, rf, timeoutMs);
+}
+
+/** kafkajs reports an error code, not the broker's text; name the codes. */
+function kafkaErrorText(err: unknown): string {
+  const e = err as { errors?: Array<{ type?: string; message: string }>; type?: string; message: string };
+  const parts = e.errors?.length ? e.errors : [e];
+  return parts.map((x) => (x.type ? `${x.type}: ${x.message}` : x.message)).join("; ");
+}
+
+/**
+ * Asks the brokers whether they accept the declared config (validateOnly),
+ * key by key when the whole set is refused, so each problem names its key.
+ * `oldManaged` is set for an existing topic (its previously declared keys).
+ */
+async function configProblems(admin: Admin, spec: TopicSpec, oldManaged: readonly string[] | undefined): Promise<Array<{ property: string; reason: string }>> {
+  const validate = async (config: Record<string, string>): Promise<string | undefined> => {
+    try {
+      if (oldManaged) {
+        await applyConfig(admin, spec.name, desiredOverrides(await topicOverrides(admin, spec.name), oldManaged, config), true);
+      } else {
+        await admin.createTopics({
+          validateOnly: true,
+          waitForLeaders: false, // nothing is created, so there is nothing to wait for
+          topics: [{ topic: spec.name, numPartitions: spec.partitions, replicationFactor: spec.replicationFactor, configEntries: Object.entries(config).map(([name, value]) => ({ name, value })) }],
+        });
+      }
+      return undefined;
+    } catch (err) {
+      const text = kafkaErrorText(err);
+      return /TOPIC_ALREADY_EXISTS/.test(text) ? undefined : text;
+    }
+  };
+  const whole = await validate({ ...spec.config });
+  if (whole === undefined) return [];
+  const problems: Array<{ property: string; reason: string }> = [];
+  for (const [key, value] of Object.entries(spec.config)) {
+    const one = await validate({ [key]: value });
+    if (one !== undefined) problems.push({ property: `config.${key}`, reason: `the cluster refuses ${JSON.stringify(value)} (${one})` });
+  }
+  return problems.length ? problems : [{ property: "config", reason: `the cluster refuses it (${whole})` }];
+}
+
+function specOf(i: KafkaTopicInputs): TopicSpec {
+  return { name: i.name, partitions: i.partitions, replicationFactor: i.replicationFactor, config: i.config ?? {} };
+}
+
+export const kafkaTopicProvider: pulumi.dynamic.ResourceProvider<KafkaTopicInputs, KafkaTopicInputs> = {
+  async check(olds, news) {
+    const spec = specOf(news);
+    const failures = topicSpecProblems(spec);
+    if (olds?.name === news.name && typeof olds.partitions === "number" && news.partitions < olds.partitions) {
+      failures.push(partitionDecreaseProblem(news.name, olds.partitions, news.partitions));
+    }
+    if (failures.length === 0) {
+      // Ask the cluster what it can: live brokers, its default min ISR, and
+      // whether it accepts the config. Before the first deployment there is
+      // no cluster to ask; the same checks run again before anything changes.
+      try {
+        await withAdmin(news.bootstrapServers, async (admin) => {
+          const facts = await clusterFacts(admin);
+          failures.push(...topicSpecProblems(spec, { brokers: facts.brokers.length, defaultMinIsr: facts.defaultMinIsr }));
+          if (failures.length > 0) return;
+          const existing = olds?.name === news.name && (await topicExists(admin, news.name));
+          failures.push(...(await configProblems(admin, spec, existing ? Object.keys(olds.config ?? {}) : undefined)));
+        }, 3_000);
+      } catch {
+        // cluster not reachable (yet)
+      }
+    }
+    return { inputs: news, failures };
+  },
+
+  async diff(_id, olds, news) {
+    const change = topicChange(specOf(olds), specOf(news));
+    const changes =
+      change.replace ||
+      change.partitions !== undefined ||
+      change.replicationFactor !== undefined ||
+      Object.keys(change.setConfig).length > 0 ||
+      change.resetConfig.length > 0 ||
+      olds.bootstrapServers !== news.bootstrapServers;
+    return { changes, replaces: change.replace ? ["name"] : [], deleteBeforeReplace: true };
+  },
+
+  async create(inputs) {
+    const spec = specOf(inputs);
+    const timeoutMs = inputs.timeoutMs ?? 120_000;
+    await withAdmin(inputs.bootstrapServers, async (admin) => {
+      if (await topicExists(admin, spec.name)) {
+        throw new TopicError(
+          spec.name,
+          "already exists in the cluster; it is not adopted silently. To manage it, add `import: true` to its entry in " +
+            "kafka-cluster:topics (or the `import` resource option with its name as the id), run `pulumi up`, then remove `import`.",
+          false,
+        );
+      }
+      const problems = topicSpecProblems(spec, await clusterFacts(admin).then((f) => ({ brokers: f.brokers.length, defaultMinIsr: f.defaultMinIsr })));
+      if (problems.length) throw new TopicError(spec.name, problems.map((p) => `${p.property}: ${p.reason}`).join("; "), false);
+      await admin.createTopics({
+        waitForLeaders: true,
+        timeout: timeoutMs,
+        topics: [{ topic: spec.name, numPartitions: spec.partitions, replicationFactor: spec.replicationFactor, configEntries: Object.entries(spec.config).map(([name, value]) => ({ name, value })) }],
+      });
+      try {
+        await waitHealthy(admin, spec.name, spec.partitions, spec.replicationFactor, timeoutMs);
+      } catch (err) {
+        // Nothing half-made: a topic that never became healthy is removed.
+        await admin.deleteTopics({ topics: [spec.name], timeout: timeoutMs }).catch(() => undefined);
+        throw err;
+      }
+    });
+    return { id: spec.name, outs: inputs };
+  },
+
+  async update(_id, olds, news) {
+    const change = topicChange(specOf(olds), specOf(news));
+    const timeoutMs = news.timeoutMs ?? 120_000;
+    await withAdmin(news.bootstrapServers, async (admin) => {
+      if (change.partitions && change.partitions.to < change.partitions.from) {
+        throw new TopicError(news.name, partitionDecreaseProblem(news.name, change.partitions.from, change.partitions.to).reason, false);
+      }
+      if (Object.keys(change.setConfig).length > 0 || change.resetConfig.length > 0) {
+        const current = await topicOverrides(admin, news.name);
+        await applyConfig(admin, news.name, desiredOverrides(current, Object.keys(olds.config ?? {}), { ...(news.config ?? {}) }), false);
+      }
+      if (change.partitions) {
+        await admin.createPartitions({ topicPartitions: [{ topic: news.name, count: change.partitions.to }], timeout: timeoutMs });
+        await waitHealthy(admin, news.name, change.partitions.to, olds.replicationFactor, timeoutMs);
+      }
+      if (change.replicationFactor) {
+        await changeReplicationFactor(admin, news.name, change.replicationFactor.to, timeoutMs);
+      }
+    });
+    return { outs: news };
+  },
+
+  async delete(id, props) {
+    const timeoutMs = props.timeoutMs ?? 120_000;
+    await withAdmin(props.bootstrapServers, async (admin) => {
+      if (!(await topicExists(admin, id))) return;
+      await admin.deleteTopics({ topics: [id], timeout: timeoutMs });
+      const deadline = Date.now() + timeoutMs;
+      while (await topicExists(admin, id)) {
+        if (Date.now() > deadline) throw new TopicError(id, `still listed ${timeoutMs} ms after deletion`, true);
+        await sleep(200);
+      }
+    });
+  },
+
+  async read(id, maybeProps) {
+    if (!maybeProps?.bootstrapServers) {
+      throw new TopicError(id, "cannot be read without bootstrapServers: import it through the program (kafka-cluster:topics with `import: true`)", false);
+    }
+    const props = maybeProps;
+    return withAdmin(props.bootstrapServers, async (admin) => {
+      if (!(await topicExists(admin, id))) return { id: "", props: {} as KafkaTopicInputs };
+      const md = await topicMetadata(admin, id);
+      const overrides = await topicOverrides(admin, id);
+      // Refresh reports only the declared keys; import (no declaration yet) takes every override.
+      const declared = props.config ? Object.keys(props.config) : Object.keys(overrides);
+      const config: Record<string, string> = {};
+      for (const k of declared) if (k in overrides) config[k] = overrides[k];
+      const state: KafkaTopicInputs = {
+        ...props,
+        name: id,
+        partitions: md?.partitions.length ?? props.partitions,
+        replicationFactor: md ? Math.max(...md.partitions.map((p) => p.replicas.length)) : props.replicationFactor,
+        config,
+      };
+      return { id, props: state, inputs: state };
+    });
+  },
+};
+
+export type KafkaTopicArgs = { [K in keyof KafkaTopicInputs]: pulumi.Input<KafkaTopicInputs[K]> };
+
+export class KafkaTopic extends pulumi.dynamic.Resource {
+  declare readonly name: pulumi.Output<string>;
+  declare readonly partitions: pulumi.Output<number>;
+  declare readonly replicationFactor: pulumi.Output<number>;
+  declare readonly config: pulumi.Output<Record<string, string>>;
+
+  constructor(name: string, args: KafkaTopicArgs, opts?: pulumi.CustomResourceOptions) {
+    super(kafkaTopicProvider, name, args, opts, "kafka-cluster", "KafkaTopic");
+  }
+}
