@@ -1,11 +1,32 @@
-// The Pulumi program: the cluster on the stack's target.
+// The Pulumi program: the cluster on the stack's target, then its topics.
+import * as pulumi from "@pulumi/pulumi";
 import { KafkaCluster } from "./infra/cluster";
 import { loadStackSettings } from "./infra/config";
+import { KafkaTopic } from "./topics/provider";
 
-const { plan, privateKeys } = loadStackSettings();
+const { plan, topics, privateKeys } = loadStackSettings();
 const cluster = new KafkaCluster("kafka", { plan, privateKeys });
+
+const declared = topics.map(
+  (t) =>
+    new KafkaTopic(
+      t.id,
+      {
+        name: t.name,
+        partitions: t.partitions,
+        replicationFactor: t.replicationFactor,
+        config: t.config,
+        bootstrapServers: cluster.bootstrapServers,
+      },
+      { dependsOn: [cluster.ready], ...(t.import ? { import: t.name } : {}) },
+    ),
+);
 
 export const target = plan.target;
 export const bootstrapServers = cluster.bootstrapServers;
 export const zookeeperConnect = cluster.zookeeperConnect;
 export const brokers = cluster.brokers;
+const topicSummary = pulumi
+  .all(declared.map((t) => pulumi.all([t.name, t.partitions, t.replicationFactor, t.config])))
+  .apply((rows) => Object.fromEntries(rows.map(([name, partitions, replicationFactor, config]) => [name, { partitions, replicationFactor, config }])));
+export { topicSummary as topics };

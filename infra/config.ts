@@ -3,15 +3,19 @@
 // as Pulumi secrets.
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { declareTopics, type TopicDeclaration } from "../topics/declare";
+import { topicSpecProblems } from "../topics/spec";
 import { ClusterConfigError, planCluster, type ClusterPlan } from "./plan";
+import { SAFE_BROKER_SETTINGS } from "./render";
 import { KAFKA_VERSION, cacheDir } from "./toolchain";
 
 const NAMESPACE = "kafka-cluster";
-const KEYS = ["target", "hosts", "zookeeper", "kafka", "dataDir", "serviceManager"] as const;
+const KEYS = ["target", "hosts", "zookeeper", "kafka", "dataDir", "serviceManager", "topics"] as const;
 const STRING_KEYS: ReadonlySet<string> = new Set(["target", "dataDir", "serviceManager"]);
 
 export interface StackSettings {
   readonly plan: ClusterPlan;
+  readonly topics: TopicDeclaration[];
   /** ssh target: each host's private key by host name, as secrets. */
   readonly privateKeys: Record<string, pulumi.Output<string>>;
 }
@@ -30,9 +34,11 @@ export function loadStackSettings(): StackSettings {
       raw[key] = text; // not JSON: the schema reports it with its path
     }
   }
-  let plan: ClusterPlan;
+  const { topics: _topics, ...clusterRaw } = raw;
+  const problems: string[] = [];
+  let plan: ClusterPlan | undefined;
   try {
-    plan = planCluster(raw, {
+    plan = planCluster(clusterRaw, {
       namespace: NAMESPACE,
       defaultKafkaVersion: KAFKA_VERSION,
       defaultDataDir: (target) =>
@@ -41,12 +47,30 @@ export function loadStackSettings(): StackSettings {
           : "/var/lib/kafka-cluster",
     });
   } catch (err) {
-    if (err instanceof ClusterConfigError) throw new pulumi.RunError(err.message);
-    throw err;
+    if (!(err instanceof ClusterConfigError)) throw err;
+    problems.push(...err.problems.map((p) => `${p.path}: ${p.message}, got ${JSON.stringify(p.value)}`));
+  }
+  const declared = declareTopics(raw.topics, NAMESPACE);
+  problems.push(...declared.problems);
+  if (plan) {
+    // What the plan knows: the broker count and the brokers' min.insync.replicas.
+    const ctx = {
+      brokers: plan.brokers.length,
+      defaultMinIsr: Number(plan.brokerSettings["min.insync.replicas"] ?? SAFE_BROKER_SETTINGS["min.insync.replicas"]),
+    };
+    declared.topics.forEach((t, i) => {
+      for (const p of topicSpecProblems(t, ctx)) problems.push(`${NAMESPACE}:topics[${i}].${p.property}: ${p.reason}`);
+    });
+  }
+  for (const w of declared.warnings) void pulumi.log.warn(w);
+  if (problems.length > 0 || !plan) {
+    throw new pulumi.RunError(
+      `invalid stack config (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` + problems.map((p) => `  - ${p}`).join("\n"),
+    );
   }
   const privateKeys: Record<string, pulumi.Output<string>> = {};
   for (const h of (Array.isArray(raw.hosts) ? raw.hosts : []) as Array<{ name?: unknown; privateKey?: unknown }>) {
     if (typeof h.name === "string" && typeof h.privateKey === "string") privateKeys[h.name] = pulumi.secret(h.privateKey);
   }
-  return { plan, privateKeys };
+  return { plan, topics: declared.topics, privateKeys };
 }

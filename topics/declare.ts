@@ -1,0 +1,73 @@
+// Pure: validates the stack's `topics` config into topic declarations. Every
+// stack declares Hello-Kafka (3 partitions, replication factor 3,
+// min.insync.replicas=2) unless it lists its own topics.
+import { z } from "zod";
+import { collidingNames, topicSpecProblems, type TopicSpec } from "./spec";
+
+export interface TopicDeclaration extends TopicSpec {
+  /** The Pulumi resource name: stays the same across a rename. Default: the topic name. */
+  readonly id: string;
+  /** Adopt an existing topic of that name (once), instead of refusing it. */
+  readonly import: boolean;
+}
+
+export const HELLO_KAFKA: TopicDeclaration = {
+  id: "Hello-Kafka",
+  name: "Hello-Kafka",
+  partitions: 3,
+  replicationFactor: 3,
+  config: { "min.insync.replicas": "2" },
+  import: false,
+};
+
+const topicSchema = z.strictObject({
+  name: z.string(),
+  id: z.string().min(1).optional(),
+  partitions: z.number(),
+  replicationFactor: z.number().default(3),
+  config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
+  import: z.boolean().default(false),
+});
+
+export interface TopicsResult {
+  readonly topics: TopicDeclaration[];
+  /** Problems, each `<path>: <reason>`; any problem means nothing is declared. */
+  readonly problems: string[];
+  /** Worth saying, not worth stopping for. */
+  readonly warnings: string[];
+}
+
+export function declareTopics(raw: unknown, namespace = "kafka-cluster"): TopicsResult {
+  if (raw === undefined) return { topics: [HELLO_KAFKA], problems: [], warnings: [] };
+  const at = (i: number, prop?: string): string => `${namespace}:topics[${i}]${prop ? `.${prop}` : ""}`;
+  if (!Array.isArray(raw)) return { topics: [], problems: [`${namespace}:topics: must be a list of topics, got ${JSON.stringify(raw)}`], warnings: [] };
+  const problems: string[] = [];
+  const topics: Array<{ decl: TopicDeclaration; index: number }> = [];
+  raw.forEach((entry, i) => {
+    const parsed = topicSchema.safeParse(entry);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const keys = (issue as { keys?: string[] }).keys;
+        const prop = [...issue.path, ...(keys?.length ? [keys[0]] : [])].join(".");
+        problems.push(`${at(i, prop)}: ${issue.code === "unrecognized_keys" ? "unknown key" : issue.message}`);
+      }
+      return;
+    }
+    const t = parsed.data;
+    const decl: TopicDeclaration = { ...t, id: t.id ?? t.name };
+    for (const p of topicSpecProblems(decl)) problems.push(`${at(i, p.property)}: ${p.reason}`);
+    topics.push({ decl, index: i });
+  });
+  const seen = new Map<string, number>();
+  for (const { decl, index } of topics) {
+    for (const [kind, value] of [["name", decl.name], ["id", decl.id]] as const) {
+      const key = `${kind}:${value}`;
+      if (seen.has(key)) problems.push(`${at(index, kind)}: ${JSON.stringify(value)} is declared twice (also topics[${seen.get(key)}])`);
+      else seen.set(key, index);
+    }
+  }
+  const warnings = collidingNames(topics.map((t) => t.decl.name)).map(
+    ([a, b]) => `topics ${JSON.stringify(a)} and ${JSON.stringify(b)} collide in Kafka's metric names ("." and "_" are treated alike); consider renaming one`,
+  );
+  return problems.length ? { topics: [], problems, warnings } : { topics: topics.map((t) => t.decl), problems, warnings };
+}
