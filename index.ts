@@ -17,8 +17,9 @@ const declared = topics.map(
         replicationFactor: t.replicationFactor,
         config: t.config,
         bootstrapServers: cluster.bootstrapServers,
+        adopt: t.import,
       },
-      { dependsOn: [cluster.ready], ...(t.import ? { import: t.name } : {}) },
+      { dependsOn: [cluster.ready] },
     ),
 );
 

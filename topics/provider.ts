@@ -12,11 +12,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Admin, ITopicMetadata } from "kafkajs";
 import { reassign } from "./assignment";
-import { partitionDecreaseProblem, topicChange, topicSpecProblems, type TopicSpec } from "./spec";
+import { adoptionProblems, partitionDecreaseProblem, topicChange, topicSpecProblems, type TopicSpec } from "./spec";
 
 export interface KafkaTopicInputs extends TopicSpec {
   /** `host:port,...` of the cluster. */
   readonly bootstrapServers: string;
+  /**
+   * Take over an existing topic of this name, as it is, instead of refusing
+   * it. Dynamic providers cannot serve `pulumi import` (pulumi/pulumi#16175),
+   * so this is how a topic is imported. Ignored once the topic is managed.
+   */
+  readonly adopt?: boolean;
   /** Deadline for each wait (leaders, ISR, reassignment, deletion). Default 120 s. */
   readonly timeoutMs?: number;
 }
@@ -26,16 +32,18 @@ const DYNAMIC_TOPIC_CONFIG = 1;
 const TOPIC_RESOURCE = 2;
 const BROKER_RESOURCE = 4;
 
-export class TopicError extends Error {
-  constructor(
-    readonly topic: string,
-    message: string,
-    /** Whether trying again may help (a timeout, an unreachable cluster). */
-    readonly retriable: boolean,
-  ) {
-    super(`topic ${JSON.stringify(topic)}: ${message}`);
-    this.name = "TopicError";
-  }
+export interface TopicError extends Error {
+  readonly topic: string;
+  /** Whether trying again may help (a timeout, an unreachable cluster). */
+  readonly retriable: boolean;
+}
+
+/**
+ * A plain Error, not a subclass: Pulumi serializes this module's functions
+ * into the state, and a serialized Error subclass loses its message.
+ */
+export function topicError(topic: string, message: string, retriable: boolean): TopicError {
+  return Object.assign(new Error(`topic ${JSON.stringify(topic)}: ${message}`), { name: "TopicError", topic, retriable });
 }
 
 async function withAdmin<T>(bootstrapServers: string, fn: (admin: Admin) => Promise<T>, connectTimeoutMs = 10_000): Promise<T> {
@@ -80,7 +88,7 @@ async function waitHealthy(admin: Admin, topic: string, partitions: number, rf: 
       seen = `${md.partitions.length} partitions, ${bad.length} without a leader or a full ISR of ${rf}`;
       if (md.partitions.length === partitions && bad.length === 0) return;
     }
-    if (Date.now() > deadline) throw new TopicError(topic, `not healthy after ${timeoutMs} ms (saw ${seen})`, true);
+    if (Date.now() > deadline) throw topicError(topic, `not healthy after ${timeoutMs} ms (saw ${seen})`, true);
     await sleep(200);
   }
 }
@@ -126,7 +134,7 @@ async function clusterFacts(admin: Admin): Promise<{ brokers: number[]; defaultM
 
 async function changeReplicationFactor(admin: Admin, topic: string, rf: number, timeoutMs: number): Promise<void> {
   const md = await topicMetadata(admin, topic);
-  if (!md) throw new TopicError(topic, "cannot read its partitions to reassign them (a partition without a leader?)", true);
+  if (!md) throw topicError(topic, "cannot read its partitions to reassign them (a partition without a leader?)", true);
   const { brokers } = await clusterFacts(admin);
   const assignment = reassign(
     md.partitions.map((p) => ({ partition: p.partitionId, replicas: p.replicas, leader: p.leader >= 0 ? p.leader : null })),
@@ -140,7 +148,7 @@ async function changeReplicationFactor(admin: Admin, topic: string, rf: number, 
   for (;;) {
     const { topics } = await admin.listPartitionReassignments({ topics: [{ topic, partitions: [...assignment.keys()] }] });
     if (topics.every((t) => t.partitions.length === 0)) break;
-    if (Date.now() > deadline) throw new TopicError(topic, `reassignment to replication factor ${rf} not complete after ${timeoutMs} ms`, true);
+    if (Date.now() > deadline) throw topicError(topic, `reassignment to replication factor ${rf} not complete after ${timeoutMs} ms`, true);
     await sleep(200);
   }
   await waitHealthy(admin, topic, md.partitions.length, rf, timeoutMs);
@@ -186,6 +194,16 @@ async function configProblems(admin: Admin, spec: TopicSpec, oldManaged: readonl
   return problems.length ? problems : [{ property: "config", reason: `the cluster refuses it (${whole})` }];
 }
 
+/** An existing topic as a spec: its partitions, replication factor and the overrides of the declared keys. */
+async function existingSpec(admin: Admin, declared: TopicSpec): Promise<TopicSpec | undefined> {
+  const md = await topicMetadata(admin, declared.name);
+  if (!md) return undefined;
+  const overrides = await topicOverrides(admin, declared.name);
+  const config: Record<string, string> = {};
+  for (const k of Object.keys(declared.config)) if (k in overrides) config[k] = overrides[k];
+  return { name: declared.name, partitions: md.partitions.length, replicationFactor: Math.max(...md.partitions.map((p) => p.replicas.length)), config };
+}
+
 function specOf(i: KafkaTopicInputs): TopicSpec {
   return { name: i.name, partitions: i.partitions, replicationFactor: i.replicationFactor, config: i.config ?? {} };
 }
@@ -206,8 +224,13 @@ export const kafkaTopicProvider: pulumi.dynamic.ResourceProvider<KafkaTopicInput
           const facts = await clusterFacts(admin);
           failures.push(...topicSpecProblems(spec, { brokers: facts.brokers.length, defaultMinIsr: facts.defaultMinIsr }));
           if (failures.length > 0) return;
-          const existing = olds?.name === news.name && (await topicExists(admin, news.name));
-          failures.push(...(await configProblems(admin, spec, existing ? Object.keys(olds.config ?? {}) : undefined)));
+          const managed = olds?.name === news.name && (await topicExists(admin, news.name));
+          if (!managed && news.adopt) {
+            const existing = await existingSpec(admin, spec);
+            if (existing) failures.push(...adoptionProblems(existing, spec));
+          }
+          if (failures.length > 0) return;
+          failures.push(...(await configProblems(admin, spec, managed ? Object.keys(olds.config ?? {}) : undefined)));
         }, 3_000);
       } catch {
         // cluster not reachable (yet)
@@ -233,15 +256,21 @@ export const kafkaTopicProvider: pulumi.dynamic.ResourceProvider<KafkaTopicInput
     const timeoutMs = inputs.timeoutMs ?? 120_000;
     await withAdmin(inputs.bootstrapServers, async (admin) => {
       if (await topicExists(admin, spec.name)) {
-        throw new TopicError(
-          spec.name,
-          "already exists in the cluster; it is not adopted silently. To manage it, add `import: true` to its entry in " +
-            "kafka-cluster:topics (or the `import` resource option with its name as the id), run `pulumi up`, then remove `import`.",
-          false,
-        );
+        if (!inputs.adopt) {
+          throw topicError(
+            spec.name,
+            "already exists in the cluster; it is not adopted silently. To manage it, add `import: true` to its entry in " +
+              "kafka-cluster:topics (the `adopt` input of KafkaTopic), run `pulumi up`, then remove `import`.",
+            false,
+          );
+        }
+        const existing = await existingSpec(admin, spec);
+        const problems = existing ? adoptionProblems(existing, spec) : [{ property: "name", reason: "cannot read the existing topic's partitions" }];
+        if (problems.length) throw topicError(spec.name, `not adopted: ${problems.map((p) => `${p.property}: ${p.reason}`).join("; ")}`, false);
+        return; // adopted as it is
       }
       const problems = topicSpecProblems(spec, await clusterFacts(admin).then((f) => ({ brokers: f.brokers.length, defaultMinIsr: f.defaultMinIsr })));
-      if (problems.length) throw new TopicError(spec.name, problems.map((p) => `${p.property}: ${p.reason}`).join("; "), false);
+      if (problems.length) throw topicError(spec.name, problems.map((p) => `${p.property}: ${p.reason}`).join("; "), false);
       await admin.createTopics({
         waitForLeaders: true,
         timeout: timeoutMs,
@@ -263,7 +292,7 @@ export const kafkaTopicProvider: pulumi.dynamic.ResourceProvider<KafkaTopicInput
     const timeoutMs = news.timeoutMs ?? 120_000;
     await withAdmin(news.bootstrapServers, async (admin) => {
       if (change.partitions && change.partitions.to < change.partitions.from) {
-        throw new TopicError(news.name, partitionDecreaseProblem(news.name, change.partitions.from, change.partitions.to).reason, false);
+        throw topicError(news.name, partitionDecreaseProblem(news.name, change.partitions.from, change.partitions.to).reason, false);
       }
       if (Object.keys(change.setConfig).length > 0 || change.resetConfig.length > 0) {
         const current = await topicOverrides(admin, news.name);
@@ -287,7 +316,7 @@ export const kafkaTopicProvider: pulumi.dynamic.ResourceProvider<KafkaTopicInput
       await admin.deleteTopics({ topics: [id], timeout: timeoutMs });
       const deadline = Date.now() + timeoutMs;
       while (await topicExists(admin, id)) {
-        if (Date.now() > deadline) throw new TopicError(id, `still listed ${timeoutMs} ms after deletion`, true);
+        if (Date.now() > deadline) throw topicError(id, `still listed ${timeoutMs} ms after deletion`, true);
         await sleep(200);
       }
     });
@@ -295,7 +324,12 @@ export const kafkaTopicProvider: pulumi.dynamic.ResourceProvider<KafkaTopicInput
 
   async read(id, maybeProps) {
     if (!maybeProps?.bootstrapServers) {
-      throw new TopicError(id, "cannot be read without bootstrapServers: import it through the program (kafka-cluster:topics with `import: true`)", false);
+      throw topicError(
+        id,
+        "cannot be imported with `pulumi import` or the `import` option (dynamic providers cannot serve it, pulumi/pulumi#16175): " +
+          "add `import: true` to its entry in kafka-cluster:topics instead",
+        false,
+      );
     }
     const props = maybeProps;
     return withAdmin(props.bootstrapServers, async (admin) => {

@@ -127,3 +127,22 @@ export function partitionDecreaseProblem(name: string, from: number, to: number)
       `${from}, or declare a new topic and move consumers to it.`,
   };
 }
+
+/**
+ * Where an existing topic differs from the declaration that would adopt it.
+ * Like `pulumi import`, adoption takes a topic as it is: declare what exists,
+ * adopt it, then change it in a later update.
+ */
+export function adoptionProblems(existing: TopicSpec, declared: TopicSpec): TopicProblem[] {
+  const problems: TopicProblem[] = [];
+  const differs = (property: string, has: string, says: string): void => {
+    problems.push({ property, reason: `the existing topic has ${has}, the declaration says ${says}; declare what exists to adopt it, then change it` });
+  };
+  if (existing.partitions !== declared.partitions) differs("partitions", String(existing.partitions), String(declared.partitions));
+  if (existing.replicationFactor !== declared.replicationFactor) differs("replicationFactor", String(existing.replicationFactor), String(declared.replicationFactor));
+  for (const [key, value] of Object.entries(declared.config)) {
+    const has = existing.config[key];
+    if (has !== value) differs(`config.${key}`, has === undefined ? "no override" : JSON.stringify(has), JSON.stringify(value));
+  }
+  return problems;
+}

@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TOPIC_COMMAND, parseTopicDescribe, runKafkaToolOk } from "../harness/kafka-tools";
+import { CONFIG_COMMAND, TOPIC_COMMAND, parseTopicDescribe, runKafkaToolOk } from "../harness/kafka-tools";
 import { readClusterState } from "../harness/zk";
 import { pulumiRunner, stageProject, type PulumiRunner } from "./pulumi";
 
@@ -18,6 +18,35 @@ const BOOTSTRAP = ADDRESSES.map((a) => `${a}:9092`).join(",");
 let work: string;
 let dataDir: string;
 let pulumi: PulumiRunner;
+let stackFile: string;
+
+/** Writes a config file outside the stack's own, for `--config-file` previews. */
+function configFile(name: string, extra: string): string {
+  const file = path.join(work, `Pulumi.${name}.yaml`);
+  fs.writeFileSync(file, stackConfig(extra));
+  return file;
+}
+
+/** The resource steps of `pulumi preview --json`, as "op Type::name". */
+async function previewSteps(args: string[]): Promise<string[]> {
+  const { stdout } = await pulumi(["preview", "--json", ...args]);
+  const steps = (JSON.parse(stdout).steps ?? []) as Array<{ op: string; urn: string }>;
+  return steps.filter((s) => s.op !== "same").map((s) => {
+    const [type, name] = s.urn.split("::").slice(-2);
+    return `${s.op} ${type.split(":").pop()}::${name}`;
+  });
+}
+
+async function describeTopic(topic: string): Promise<{ text: string; partitions: ReturnType<typeof parseTopicDescribe> }> {
+  const text = await runKafkaToolOk(TOPIC_COMMAND, ["--bootstrap-server", BOOTSTRAP, "--describe", "--topic", topic]);
+  return { text, partitions: parseTopicDescribe(text) };
+}
+
+/** `kafka-cluster:topics` as YAML flow mappings, one per line. */
+function topicsConfig(...topics: object[]): string {
+  return ["  kafka-cluster:topics:", ...topics.map((t) => `    - ${JSON.stringify(t)}`)].join("\n");
+}
+const HELLO = { name: "Hello-Kafka", partitions: 3, replicationFactor: 3, config: { "min.insync.replicas": "2" } };
 
 function stackConfig(extra: string, kafka = "{ heap: 512m }"): string {
   return [
@@ -50,7 +79,8 @@ beforeAll(async () => {
   dataDir = path.join(work, "data");
   const project = stageProject(repoRoot, work);
   fs.mkdirSync(path.join(work, "state"));
-  fs.writeFileSync(path.join(project, "Pulumi.e2e.yaml"), stackConfig(""));
+  fs.writeFileSync(path.join(project, "Pulumi.e2e.yaml"), stackConfig(topicsConfig(HELLO)));
+  stackFile = path.join(project, "Pulumi.e2e.yaml");
   pulumi = pulumiRunner(project, path.join(work, "state"));
   await pulumi(["stack", "init", "e2e"]);
 });
@@ -114,7 +144,71 @@ describe("local stack, end to end", () => {
 
   it("a second up changes nothing", async () => {
     const { stdout } = await pulumi(["up", "--yes", "--skip-preview", "--expect-no-changes"]);
-    expect(stdout).toMatch(/9 unchanged/);
+    expect(stdout).toMatch(/10 unchanged/);
+  });
+
+  it("Hello-Kafka exists as declared: 3 partitions, replication factor 3, full ISR, min.insync.replicas=2", async () => {
+    const { text, partitions } = await describeTopic("Hello-Kafka");
+    expect(partitions).toHaveLength(3);
+    for (const p of partitions) {
+      expect([...p.replicas].sort()).toEqual([1, 2, 3]);
+      expect([...p.isr].sort()).toEqual([1, 2, 3]);
+    }
+    expect(text.split("\n")[0]).toMatch(/Configs: .*min\.insync\.replicas=2/);
+    const outputs = JSON.parse((await pulumi(["stack", "output", "--json"])).stdout);
+    expect(outputs.topics).toEqual({ "Hello-Kafka": { partitions: 3, replicationFactor: 3, config: { "min.insync.replicas": "2" } } });
+  });
+
+  it("preview shows a partition increase as an in-place update and a rename as a replacement", async () => {
+    const grow = configFile("grow", topicsConfig({ ...HELLO, partitions: 6 }));
+    expect(await previewSteps(["--config-file", grow])).toEqual(["update KafkaTopic::Hello-Kafka"]);
+    const rename = configFile("rename", topicsConfig({ ...HELLO, id: "Hello-Kafka", name: "Hello-Kafka-v2" }));
+    const steps = await previewSteps(["--config-file", rename]);
+    expect(steps).toContain("replace KafkaTopic::Hello-Kafka");
+    expect(steps.filter((s) => !s.endsWith("::Hello-Kafka"))).toEqual([]);
+  });
+
+  it("preview refuses a partition decrease with the topic manager's message, and nothing changes", async () => {
+    const shrink = configFile("shrink", topicsConfig({ ...HELLO, partitions: 2 }));
+    const r = await pulumi.fails(["preview", "--config-file", shrink]);
+    expect(r.stdout + r.stderr).toContain(`cannot decrease the partitions of "Hello-Kafka" from 3 to 2`);
+    expect((await describeTopic("Hello-Kafka")).partitions).toHaveLength(3);
+  });
+
+  it("up grows Hello-Kafka to 6 partitions in place: same topic id, full ISR", async () => {
+    const before = (await describeTopic("Hello-Kafka")).text.match(/TopicId: (\S+)/)?.[1];
+    fs.writeFileSync(stackFile, stackConfig(topicsConfig({ ...HELLO, partitions: 6 })));
+    const { stdout } = await pulumi(["up", "--yes", "--skip-preview"]);
+    expect(stdout).toMatch(/1 updated/);
+    const { text, partitions } = await describeTopic("Hello-Kafka");
+    expect(text.match(/TopicId: (\S+)/)?.[1]).toBe(before);
+    expect(partitions).toHaveLength(6);
+    for (const p of partitions) expect(p.isr).toHaveLength(3);
+  });
+
+  it("refresh sees a declared setting changed outside Pulumi, and the next up puts it back", async () => {
+    await runKafkaToolOk(CONFIG_COMMAND, ["--bootstrap-server", BOOTSTRAP, "--alter", "--entity-type", "topics", "--entity-name", "Hello-Kafka", "--add-config", "min.insync.replicas=1"]);
+    await pulumi(["refresh", "--yes", "--skip-preview"]);
+    const state = JSON.parse((await pulumi(["stack", "export"])).stdout);
+    const topic = state.deployment.resources.find((r: { type: string }) => r.type.endsWith(":KafkaTopic"));
+    expect(topic.outputs.config).toEqual({ "min.insync.replicas": "1" });
+    await pulumi(["up", "--yes", "--skip-preview"]);
+    expect((await describeTopic("Hello-Kafka")).text.split("\n")[0]).toMatch(/min\.insync\.replicas=2/);
+  });
+
+  it("an existing topic is refused until declared with import: true, then adopted without being recreated", async () => {
+    await runKafkaToolOk(TOPIC_COMMAND, ["--bootstrap-server", BOOTSTRAP, "--create", "--topic", "e2e-adopt", "--partitions", "2", "--replication-factor", "3"]);
+    const id = (await describeTopic("e2e-adopt")).text.match(/TopicId: (\S+)/)?.[1];
+    const adopt = { name: "e2e-adopt", partitions: 2, replicationFactor: 3 };
+    fs.writeFileSync(stackFile, stackConfig(topicsConfig({ ...HELLO, partitions: 6 }, adopt)));
+    const refused = await pulumi.fails(["up", "--yes", "--skip-preview"]);
+    expect(refused.stdout + refused.stderr).toMatch(/already exists.*import: true/s);
+    fs.writeFileSync(stackFile, stackConfig(topicsConfig({ ...HELLO, partitions: 6 }, { ...adopt, import: true })));
+    const { stdout } = await pulumi(["up", "--yes", "--skip-preview"]);
+    expect(stdout).toMatch(/1 created/); // adopted: the topic keeps its id
+    expect((await describeTopic("e2e-adopt")).text.match(/TopicId: (\S+)/)?.[1]).toBe(id);
+    fs.writeFileSync(stackFile, stackConfig(topicsConfig({ ...HELLO, partitions: 6 }, adopt)));
+    await pulumi(["up", "--yes", "--skip-preview", "--expect-no-changes"]);
   });
 
   it("destroy stops every process, frees the ports and removes the data directories", async () => {

@@ -7,6 +7,7 @@ import { kafkaLibsDir } from "../../infra/toolchain";
 export const TOPIC_COMMAND = "org.apache.kafka.tools.TopicCommand";
 export const CONSOLE_PRODUCER = "kafka.tools.ConsoleProducer";
 export const CONSOLE_CONSUMER = "org.apache.kafka.tools.consumer.ConsoleConsumer";
+export const CONFIG_COMMAND = "kafka.admin.ConfigCommand";
 
 export interface ToolResult {
   readonly code: number | null;

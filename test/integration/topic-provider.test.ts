@@ -82,8 +82,25 @@ describe("KafkaTopic provider", () => {
   it("refuses to adopt an existing topic and points to import", async () => {
     const name = unique("existing");
     await admin.createTopics({ topics: [{ topic: name, numPartitions: 1, replicationFactor: 3 }], waitForLeaders: true });
-    await expect(provider.create!(topicInputs(name))).rejects.toThrow(/already exists in the cluster; it is not adopted silently.*import/);
+    await expect(provider.create!(topicInputs(name))).rejects.toThrow(/already exists in the cluster; it is not adopted silently.*import: true/);
     expect((await describeTopic(name)).partitions).toHaveLength(1);
+  });
+
+  it("adopts an existing topic only as it is: a declaration that differs is refused at check and create", async () => {
+    const name = unique("adopted");
+    await admin.createTopics({ topics: [{ topic: name, numPartitions: 2, replicationFactor: 3, configEntries: [{ name: "retention.ms", value: "3600000" }] }], waitForLeaders: true });
+    const differs = topicInputs(name, { partitions: 3, config: { "retention.ms": "7200000" }, adopt: true });
+    const checked = await provider.check!(undefined as unknown as KafkaTopicInputs, differs);
+    expect(checked.failures).toEqual([
+      { property: "partitions", reason: "the existing topic has 2, the declaration says 3; declare what exists to adopt it, then change it" },
+      { property: "config.retention.ms", reason: 'the existing topic has "3600000", the declaration says "7200000"; declare what exists to adopt it, then change it' },
+    ]);
+    await expect(provider.create!(differs)).rejects.toThrow(/not adopted: partitions: the existing topic has 2/);
+    const same = topicInputs(name, { partitions: 2, config: { "retention.ms": "3600000" }, adopt: true });
+    expect((await provider.check!(undefined as unknown as KafkaTopicInputs, same)).failures).toEqual([]);
+    const { id } = await provider.create!(same);
+    expect(id).toBe(name);
+    expect(configsOf((await describeTopic(name)).header)["retention.ms"]).toBe("3600000");
   });
 
   it("check refuses a partition decrease, an impossible replication factor and config the brokers reject", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { collidingNames, partitionDecreaseProblem, topicChange, topicNameProblems, topicSpecProblems } from "../../topics/spec";
+import { adoptionProblems, collidingNames, partitionDecreaseProblem, topicChange, topicNameProblems, topicSpecProblems } from "../../topics/spec";
 
 const hello = { name: "Hello-Kafka", partitions: 3, replicationFactor: 3, config: { "min.insync.replicas": "2" } };
 
@@ -89,5 +89,20 @@ describe("topicChange", () => {
     expect(partitionDecreaseProblem("Hello-Kafka", 6, 3).reason).toBe(
       'cannot decrease the partitions of "Hello-Kafka" from 6 to 3: Kafka cannot remove partitions, and deleting the topic to recreate it would lose its data. Keep 6, or declare a new topic and move consumers to it.',
     );
+  });
+});
+
+describe("adoption of an existing topic", () => {
+  it("takes a topic that matches the declaration, ignoring overrides the declaration does not name", () => {
+    expect(adoptionProblems({ ...hello, config: { "min.insync.replicas": "2", "retention.ms": "1" } }, hello)).toEqual([]);
+  });
+
+  it("names every difference: partitions, replication factor, a declared key's value or its absence", () => {
+    const existing = { name: "Hello-Kafka", partitions: 1, replicationFactor: 2, config: {} };
+    expect(adoptionProblems(existing, { ...hello, config: { "min.insync.replicas": "2" } }).map((p) => `${p.property}: ${p.reason.split(";")[0]}`)).toEqual([
+      "partitions: the existing topic has 1, the declaration says 3",
+      "replicationFactor: the existing topic has 2, the declaration says 3",
+      'config.min.insync.replicas: the existing topic has no override, the declaration says "2"',
+    ]);
   });
 });
