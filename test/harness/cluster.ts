@@ -50,6 +50,10 @@ export interface TestCluster {
   stopBroker(id: number, signal?: NodeJS.Signals): Promise<void>;
   /** Starts a stopped broker again and waits until ZooKeeper lists it. */
   startBroker(id: number, timeoutMs?: number): Promise<void>;
+  /** Sends a signal to ZooKeeper and waits for it to exit; brokers keep running. */
+  stopZookeeper(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts ZooKeeper again and waits until every running broker is listed and a controller is elected. */
+  startZookeeper(timeoutMs?: number): Promise<void>;
   /** Stops everything and removes the temp dir. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -291,6 +295,21 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
       if (m.child && m.child.exitCode === null && m.child.signalCode === null) return;
       m.child = m.start();
       await waitFor(`broker ${id} to register`, timeoutMs, (s) => s.brokerIds.includes(id), [m]);
+    },
+    stopZookeeper: (signal = "SIGTERM") => stopMember(zk, signal, 15_000),
+    startZookeeper: async (timeoutMs = 60_000) => {
+      if (zk.child && zk.child.exitCode === null && zk.child.signalCode === null) return;
+      zk.child = zk.start();
+      const running = BROKER_IDS.filter((id) => {
+        const c = brokerMember(id).child;
+        return c !== undefined && c.exitCode === null && c.signalCode === null;
+      });
+      await waitFor(
+        `ZooKeeper to list brokers ${running.join(", ")} and a controller`,
+        timeoutMs,
+        (s) => running.every((id) => s.brokerIds.includes(id)) && s.controller !== null,
+        [zk],
+      );
     },
     stop,
   };

@@ -1,0 +1,107 @@
+// The service's settings from environment variables, validated in one place:
+// every problem is reported together, each naming the variable and its value.
+import { z } from "zod";
+
+const hostPort = /^[^\s,:]+:\d{1,5}$/;
+const topicName = /^[a-zA-Z0-9._-]{1,249}$/;
+
+const list = (what: string, pattern: RegExp) =>
+  z
+    .string()
+    .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(pattern, `each entry must be ${what}`)).min(1, "must list at least one entry"));
+
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, "must be a whole number")
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+const schema = z.object({
+  KAFKA_BOOTSTRAP_SERVERS: list("host:port", hostPort),
+  // chroot paths (host:port/kafka) are allowed after the last address
+  ZOOKEEPER_CONNECT: z.string().regex(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*(\/\S*)?$/, "must be host:port[,host:port...][/chroot]"),
+  TOPICS: list("a Kafka topic name", topicName).default(["Hello-Kafka"]),
+  CONSUME_TOPICS: list("a Kafka topic name", topicName).optional(),
+  GROUP_ID: z.string().min(1, "must not be empty").default("hello-kafka-word-count"),
+  CLIENT_ID: z.string().min(1, "must not be empty").default("kafka-cluster-consumer"),
+  WINDOW_MS: int(100, 86_400_000).default(10_000),
+  WINDOWS_KEPT: int(1, 10_000).default(20),
+  OUTPUT_TOPIC: z.string().regex(topicName, "must be a Kafka topic name").optional(),
+  HTTP_HOST: z.string().min(1, "must not be empty").default("0.0.0.0"),
+  HTTP_PORT: int(0, 65535).default(8080),
+  EXPECTED_BROKERS: int(1, 1000).default(3),
+  ADMIN_POLL_MS: int(100, 600_000).default(2_000),
+  STALE_AFTER_MS: int(100, 3_600_000).default(10_000),
+  DISAGREEMENT_GRACE_MS: int(0, 3_600_000).default(5_000),
+  ZK_SESSION_TIMEOUT_MS: int(1_000, 600_000).default(6_000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export interface ServiceConfig {
+  readonly bootstrapServers: string[];
+  readonly zookeeperConnect: string;
+  /** Topics whose partitions health reports on. */
+  readonly topics: string[];
+  /** Topics the word count consumes; default: `topics`. */
+  readonly consumeTopics: string[];
+  readonly groupId: string;
+  readonly clientId: string;
+  readonly windowMs: number;
+  readonly windowsKept: number;
+  readonly outputTopic: string | undefined;
+  readonly httpHost: string;
+  readonly httpPort: number;
+  readonly expectedBrokers: number;
+  readonly adminPollMs: number;
+  readonly staleAfterMs: number;
+  readonly disagreementGraceMs: number;
+  readonly zkSessionTimeoutMs: number;
+  readonly logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid environment (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Reads the service's settings; unset or empty variables take their defaults. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): ServiceConfig {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v.trim() !== "") raw[key] = v.trim();
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const key = String(i.path[0]);
+        return key in raw ? `${key}: ${i.message}, got ${JSON.stringify(raw[key])}` : `${key}: is required and not set`;
+      }),
+    );
+  }
+  const c = parsed.data;
+  return {
+    bootstrapServers: c.KAFKA_BOOTSTRAP_SERVERS,
+    zookeeperConnect: c.ZOOKEEPER_CONNECT,
+    topics: c.TOPICS,
+    consumeTopics: c.CONSUME_TOPICS ?? c.TOPICS,
+    groupId: c.GROUP_ID,
+    clientId: c.CLIENT_ID,
+    windowMs: c.WINDOW_MS,
+    windowsKept: c.WINDOWS_KEPT,
+    outputTopic: c.OUTPUT_TOPIC,
+    httpHost: c.HTTP_HOST,
+    httpPort: c.HTTP_PORT,
+    expectedBrokers: c.EXPECTED_BROKERS,
+    adminPollMs: c.ADMIN_POLL_MS,
+    staleAfterMs: c.STALE_AFTER_MS,
+    disagreementGraceMs: c.DISAGREEMENT_GRACE_MS,
+    zkSessionTimeoutMs: c.ZK_SESSION_TIMEOUT_MS,
+    logLevel: c.LOG_LEVEL,
+  };
+}

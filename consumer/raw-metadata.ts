@@ -1,0 +1,154 @@
+// One Kafka Metadata request (v5) on a plain socket. kafkajs 2.2 throws away a
+// whole metadata answer when any partition carries an error (an offline
+// partition answers LEADER_NOT_AVAILABLE), and its admin client refreshes
+// metadata on every call; this reads the answer as it is, errors and all.
+import * as net from "node:net";
+
+export interface RawPartition {
+  readonly errorCode: number;
+  readonly partition: number;
+  /** -1 without a leader. */
+  readonly leader: number;
+  readonly replicas: number[];
+  readonly isr: number[];
+  readonly offlineReplicas: number[];
+}
+
+export interface RawTopic {
+  readonly errorCode: number;
+  readonly name: string;
+  readonly partitions: RawPartition[];
+}
+
+export interface RawMetadata {
+  readonly brokers: Array<{ nodeId: number; host: string; port: number }>;
+  readonly clusterId: string | null;
+  /** -1 when there is none. */
+  readonly controllerId: number;
+  readonly topics: RawTopic[];
+}
+
+const API_METADATA = 3;
+const VERSION = 5;
+
+export function encodeMetadataRequest(correlationId: number, clientId: string, topics: readonly string[]): Buffer {
+  const parts: Buffer[] = [];
+  const i16 = (n: number) => {
+    const b = Buffer.alloc(2);
+    b.writeInt16BE(n);
+    parts.push(b);
+  };
+  const i32 = (n: number) => {
+    const b = Buffer.alloc(4);
+    b.writeInt32BE(n);
+    parts.push(b);
+  };
+  const str = (s: string) => {
+    const b = Buffer.from(s, "utf8");
+    i16(b.length);
+    parts.push(b);
+  };
+  i16(API_METADATA);
+  i16(VERSION);
+  i32(correlationId);
+  str(clientId);
+  i32(topics.length);
+  for (const t of topics) str(t);
+  parts.push(Buffer.from([0])); // allow_auto_topic_creation = false
+  const body = Buffer.concat(parts);
+  const size = Buffer.alloc(4);
+  size.writeInt32BE(body.length);
+  return Buffer.concat([size, body]);
+}
+
+/** Decodes a response body (after the size prefix), correlation id included. */
+export function decodeMetadataResponse(buf: Buffer): { correlationId: number; metadata: RawMetadata } {
+  let o = 0;
+  const i16 = () => ((o += 2), buf.readInt16BE(o - 2));
+  const i32 = () => ((o += 4), buf.readInt32BE(o - 4));
+  const nstr = (): string | null => {
+    const n = i16();
+    if (n < 0) return null;
+    o += n;
+    return buf.toString("utf8", o - n, o);
+  };
+  const str = () => nstr() ?? "";
+  const arr = <T>(item: () => T): T[] => {
+    const n = i32();
+    const out: T[] = [];
+    for (let k = 0; k < n; k++) out.push(item());
+    return out;
+  };
+  const correlationId = i32();
+  i32(); // throttle_time_ms
+  const brokers = arr(() => {
+    const nodeId = i32();
+    const host = str();
+    const port = i32();
+    nstr(); // rack
+    return { nodeId, host, port };
+  });
+  const clusterId = nstr();
+  const controllerId = i32();
+  const topics = arr((): RawTopic => {
+    const errorCode = i16();
+    const name = str();
+    o += 1; // is_internal
+    const partitions = arr((): RawPartition => ({
+      errorCode: i16(),
+      partition: i32(),
+      leader: i32(),
+      replicas: arr(i32),
+      isr: arr(i32),
+      offlineReplicas: arr(i32),
+    }));
+    return { errorCode, name, partitions };
+  });
+  return { correlationId, metadata: { brokers, clusterId, controllerId, topics } };
+}
+
+let nextCorrelationId = 1;
+
+/** Asks one broker; rejects on connection error, a bad answer or after timeoutMs. */
+export function fetchRawMetadata(host: string, port: number, topics: readonly string[], clientId: string, timeoutMs: number): Promise<RawMetadata> {
+  const correlationId = nextCorrelationId++ & 0x7fffffff;
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port });
+    let data = Buffer.alloc(0);
+    const fail = (err: Error) => {
+      socket.destroy();
+      reject(err);
+    };
+    socket.setTimeout(timeoutMs, () => fail(new Error(`metadata request to ${host}:${port} timed out after ${timeoutMs} ms`)));
+    socket.once("error", (err) => fail(new Error(`metadata request to ${host}:${port}: ${err.message}`)));
+    socket.once("connect", () => socket.write(encodeMetadataRequest(correlationId, clientId, topics)));
+    socket.on("data", (chunk: Buffer) => {
+      data = Buffer.concat([data, chunk]);
+      if (data.length < 4) return;
+      const size = data.readInt32BE(0);
+      if (data.length < 4 + size) return;
+      socket.destroy();
+      try {
+        const r = decodeMetadataResponse(data.subarray(4, 4 + size));
+        if (r.correlationId !== correlationId) throw new Error(`correlation id ${r.correlationId}, expected ${correlationId}`);
+        resolve(r.metadata);
+      } catch (err) {
+        reject(new Error(`bad metadata answer from ${host}:${port}: ${(err as Error).message}`));
+      }
+    });
+  });
+}
+
+/** Tries each bootstrap server in turn until one answers. */
+export async function fetchRawMetadataFromAny(servers: readonly string[], topics: readonly string[], clientId: string, timeoutMs: number): Promise<RawMetadata> {
+  const errors: string[] = [];
+  for (const s of servers) {
+    const i = s.lastIndexOf(":");
+    try {
+      return await fetchRawMetadata(s.slice(0, i), Number(s.slice(i + 1)), topics, clientId, timeoutMs);
+    } catch (err) {
+      errors.push((err as Error).message);
+    }
+  }
+  throw new Error(`no broker answered a metadata request: ${errors.join("; ")}`);
+}

@@ -1,0 +1,205 @@
+// The word-count stream: a kafkajs consumer group reading from the beginning
+// on first start. Offsets are committed only after the window holding those
+// messages was emitted (logged, kept, written to the output topic), so a crash
+// recounts rather than loses: at-least-once. stop() stops fetching, lets the
+// batch in hand finish, emits the open window, commits and disconnects.
+import type { Consumer, EachBatchPayload, Kafka, Producer } from "kafkajs";
+import type { Logger } from "pino";
+import { mergeOffsets, parsePartitionKey, partitionKey, TumblingWindows, WindowHistory, type ClosedWindow } from "./windows";
+
+export interface StreamOptions {
+  readonly kafka: Kafka;
+  readonly topics: readonly string[];
+  readonly groupId: string;
+  readonly windowMs: number;
+  readonly windowsKept: number;
+  readonly outputTopic: string | undefined;
+  readonly logger: Logger;
+  /** Hooks for metrics. */
+  readonly onWindow?: (w: ClosedWindow) => void;
+  readonly onCommitFailure?: () => void;
+}
+
+export interface StreamStats {
+  readonly joined: boolean;
+  readonly messages: number;
+  readonly pendingMessages: number;
+  readonly assignment: string[];
+  readonly uncommitted: Record<string, string>;
+  readonly windows: readonly ClosedWindow[];
+}
+
+export class WordCountStream {
+  private readonly consumer: Consumer;
+  private readonly producer: Producer | undefined;
+  private readonly windows: TumblingWindows;
+  readonly history: WindowHistory;
+  private joined = false;
+  private stopping = false;
+  private messages = 0;
+  private assignment = new Set<string>();
+  /** Offsets of emitted windows not yet committed. */
+  private toCommit: Record<string, string> = {};
+  /** Closed windows not yet written to the output topic. */
+  private unsent: ClosedWindow[] = [];
+  /** Emits and commits run one after another, in window order. */
+  private emitting: Promise<void> = Promise.resolve();
+  private batches = 0;
+  private batchesDone: (() => void) | undefined;
+  private ticker: NodeJS.Timeout | undefined;
+
+  constructor(private readonly opts: StreamOptions) {
+    this.windows = new TumblingWindows(opts.windowMs);
+    this.history = new WindowHistory(opts.windowsKept);
+    this.consumer = opts.kafka.consumer({
+      groupId: opts.groupId,
+      // Fetch large batches: the service drains backlogs fast.
+      maxBytesPerPartition: 8 * 1024 * 1024,
+      maxBytes: 32 * 1024 * 1024,
+      maxWaitTimeInMs: 500,
+      // Always come back after a failure (a broker going away, a rebalance).
+      retry: { retries: 10, restartOnFailure: async () => true },
+    });
+    this.producer = opts.outputTopic ? opts.kafka.producer({ allowAutoTopicCreation: false }) : undefined;
+    const { GROUP_JOIN, REBALANCING, CRASH, STOP, DISCONNECT } = this.consumer.events;
+    this.consumer.on(GROUP_JOIN, (e) => {
+      this.assignment = new Set(Object.entries(e.payload.memberAssignment).flatMap(([t, ps]) => ps.map((p) => partitionKey(t, p))));
+      this.joined = true;
+      opts.logger.info({ groupId: opts.groupId, assignment: [...this.assignment], durationMs: e.payload.duration }, "consumer joined its group");
+    });
+    this.consumer.on(REBALANCING, () => {
+      this.joined = false;
+      // Emit and commit what we hold while we still own it.
+      this.emit(this.windows.flush());
+    });
+    this.consumer.on(CRASH, (e) => {
+      this.joined = false;
+      opts.logger.error({ err: e.payload.error?.message, restart: e.payload.restart }, "consumer crashed");
+    });
+    this.consumer.on(STOP, () => (this.joined = false));
+    this.consumer.on(DISCONNECT, () => (this.joined = false));
+  }
+
+  get isJoined(): boolean {
+    return this.joined;
+  }
+
+  stats(): StreamStats {
+    return {
+      joined: this.joined,
+      messages: this.messages,
+      pendingMessages: this.windows.pendingMessages,
+      assignment: [...this.assignment].sort(),
+      uncommitted: this.toCommit,
+      windows: this.history.latest(),
+    };
+  }
+
+  async start(): Promise<void> {
+    await this.producer?.connect();
+    await this.consumer.connect();
+    for (const topic of this.opts.topics) await this.consumer.subscribe({ topic, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 3,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+    const every = Math.max(20, Math.min(250, Math.floor(this.opts.windowMs / 4)));
+    this.ticker = setInterval(() => this.emit(this.windows.tick(Date.now())), every);
+  }
+
+  private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    if (this.stopping) return; // not counted, not committed: the next start reads it again
+    this.batches++;
+    try {
+      const { topic, partition } = batch;
+      let closed: ClosedWindow | undefined;
+      let now = Date.now();
+      let n = 0;
+      for (const message of batch.messages) {
+        if (this.stopping || !isRunning() || isStale()) break;
+        // One clock read per 256 messages: windows are seconds long.
+        if ((++n & 255) === 0) now = Date.now();
+        closed = this.windows.add(message.value ? message.value.toString("utf8") : "", now, topic, partition, message.offset) ?? closed;
+        if (closed) {
+          this.emit(closed);
+          closed = undefined;
+        }
+        resolveOffset(message.offset);
+        this.messages++;
+      }
+      await heartbeat();
+    } finally {
+      this.batches--;
+      if (this.batches === 0) this.batchesDone?.();
+    }
+  }
+
+  /** Queues a closed window: log, keep, write out, then commit its offsets. */
+  private emit(w: ClosedWindow | undefined): void {
+    if (!w) return;
+    this.emitting = this.emitting.then(() => this.emitNow(w));
+  }
+
+  private async emitNow(w: ClosedWindow): Promise<void> {
+    const top = Object.fromEntries(Object.entries(w.counts).slice(0, 10));
+    this.opts.logger.info({ window: { start: new Date(w.start).toISOString(), end: new Date(w.end).toISOString() }, messages: w.messages, words: w.words, distinct: Object.keys(w.counts).length, top }, "window closed");
+    this.history.push(w);
+    this.opts.onWindow?.(w);
+    this.unsent.push(w);
+    await this.send();
+    await this.commit();
+  }
+
+  private async send(): Promise<void> {
+    while (this.unsent.length > 0) {
+      const w = this.unsent[0]!;
+      if (this.producer && this.opts.outputTopic) {
+        try {
+          const { commitOffsets: _c, ...out } = w;
+          await this.producer.send({ topic: this.opts.outputTopic, messages: [{ key: String(w.start), value: JSON.stringify(out) }] });
+        } catch (err) {
+          // Its offsets stay uncommitted; the next window tries again.
+          this.opts.logger.error({ err: (err as Error).message, topic: this.opts.outputTopic }, "writing a window to the output topic failed");
+          return;
+        }
+      }
+      this.unsent.shift();
+      this.toCommit = mergeOffsets(this.toCommit, w.commitOffsets);
+    }
+  }
+
+  private async commit(): Promise<void> {
+    // Only partitions this member still owns: another member now counts the rest.
+    const owned = Object.entries(this.toCommit).filter(([k]) => this.assignment.has(k));
+    if (owned.length === 0) {
+      this.toCommit = {};
+      return;
+    }
+    try {
+      await this.consumer.commitOffsets(owned.map(([k, offset]) => ({ ...parsePartitionKey(k), offset })));
+      this.opts.logger.debug({ offsets: Object.fromEntries(owned) }, "offsets committed");
+      this.toCommit = {};
+    } catch (err) {
+      this.opts.onCommitFailure?.();
+      this.opts.logger.warn({ err: (err as Error).message }, "offset commit failed; retrying with the next window");
+    }
+  }
+
+  /** Graceful stop: no more fetching, the batch in hand finishes, the open window is emitted and committed. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    clearInterval(this.ticker);
+    this.consumer.pause(this.opts.topics.map((topic) => ({ topic })));
+    if (this.batches > 0) await new Promise<void>((resolve) => (this.batchesDone = resolve));
+    this.emit(this.windows.flush());
+    await this.emitting;
+    if (Object.keys(this.toCommit).length > 0 || this.unsent.length > 0) {
+      this.opts.logger.warn({ uncommitted: this.toCommit, unsent: this.unsent.length }, "stopping with offsets not committed; they will be read again");
+    }
+    await this.consumer.disconnect();
+    await this.producer?.disconnect();
+  }
+}
