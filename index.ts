@@ -1,10 +1,12 @@
-// The Pulumi program: the cluster on the stack's target, then its topics.
+// The Pulumi program: the cluster on the stack's target, then its topics,
+// then the consumer service.
 import * as pulumi from "@pulumi/pulumi";
 import { KafkaCluster } from "./infra/cluster";
+import { ConsumerService } from "./consumer/deploy";
 import { loadStackSettings } from "./infra/config";
 import { KafkaTopic } from "./topics/provider";
 
-const { plan, topics, privateKeys } = loadStackSettings();
+const { plan, topics, privateKeys, consumer } = loadStackSettings();
 const cluster = new KafkaCluster("kafka", { plan, privateKeys });
 
 const declared = topics.map(
@@ -23,7 +25,12 @@ const declared = topics.map(
     ),
 );
 
+const consumerService = consumer
+  ? new ConsumerService("consumer", { plan, consumer, privateKeys, dependsOn: [cluster.ready, ...declared] })
+  : undefined;
+
 export const target = plan.target;
+export const healthUrl = consumerService?.healthUrl;
 export const bootstrapServers = cluster.bootstrapServers;
 export const zookeeperConnect = cluster.zookeeperConnect;
 export const brokers = cluster.brokers;

@@ -3,6 +3,7 @@
 // as Pulumi secrets.
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { planConsumer, type ConsumerPlan } from "../consumer/deploy-config";
 import { declareTopics, type TopicDeclaration } from "../topics/declare";
 import { topicSpecProblems } from "../topics/spec";
 import { ClusterConfigError, planCluster, type ClusterPlan } from "./plan";
@@ -10,7 +11,7 @@ import { SAFE_BROKER_SETTINGS } from "./render";
 import { KAFKA_VERSION, cacheDir } from "./toolchain";
 
 const NAMESPACE = "kafka-cluster";
-const KEYS = ["target", "hosts", "zookeeper", "kafka", "dataDir", "serviceManager", "topics"] as const;
+const KEYS = ["target", "hosts", "zookeeper", "kafka", "dataDir", "serviceManager", "topics", "consumer"] as const;
 const STRING_KEYS: ReadonlySet<string> = new Set(["target", "dataDir", "serviceManager"]);
 
 export interface StackSettings {
@@ -18,6 +19,8 @@ export interface StackSettings {
   readonly topics: TopicDeclaration[];
   /** ssh target: each host's private key by host name, as secrets. */
   readonly privateKeys: Record<string, pulumi.Output<string>>;
+  /** Where the consumer service runs; undefined when it does not. */
+  readonly consumer: ConsumerPlan | undefined;
 }
 
 /** Reads the project's stack config and plans the cluster; bad config fails the run with every problem listed. */
@@ -34,7 +37,7 @@ export function loadStackSettings(): StackSettings {
       raw[key] = text; // not JSON: the schema reports it with its path
     }
   }
-  const { topics: _topics, ...clusterRaw } = raw;
+  const { topics: _topics, consumer: _consumer, ...clusterRaw } = raw;
   const problems: string[] = [];
   let plan: ClusterPlan | undefined;
   try {
@@ -63,6 +66,8 @@ export function loadStackSettings(): StackSettings {
     });
   }
   for (const w of declared.warnings) void pulumi.log.warn(w);
+  const consumer = plan ? planConsumer(raw.consumer, plan, NAMESPACE) : undefined;
+  problems.push(...(consumer?.problems ?? []));
   if (problems.length > 0 || !plan) {
     throw new pulumi.RunError(
       `invalid stack config (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` + problems.map((p) => `  - ${p}`).join("\n"),
@@ -72,5 +77,5 @@ export function loadStackSettings(): StackSettings {
   for (const h of (Array.isArray(raw.hosts) ? raw.hosts : []) as Array<{ name?: unknown; privateKey?: unknown }>) {
     if (typeof h.name === "string" && typeof h.privateKey === "string") privateKeys[h.name] = pulumi.secret(h.privateKey);
   }
-  return { plan, topics: declared.topics, privateKeys };
+  return { plan, topics: declared.topics, privateKeys, consumer: consumer?.consumer };
 }
