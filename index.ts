@@ -20,6 +20,9 @@ const declared = topics.map(
         config: t.config,
         bootstrapServers: cluster.bootstrapServers,
         adopt: t.import,
+        // For the policy pack (policy/); the provider ignores them.
+        policyExemption: t.policyExemption,
+        allowDataLoss: t.allowDataLoss,
       },
       { dependsOn: [cluster.ready] },
     ),

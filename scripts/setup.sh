@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the project needs outside the repository, idempotently:
 # Node.js 24 and the npm packages, Kafka and ZooKeeper jars, the Pulumi CLI and
-# its Node.js language host, and Debian packages. A second run costs seconds.
+# its Node.js language host, the policy analyzer shim, actionlint, and Debian
+# packages. A second run costs seconds.
 # Versions are pinned in toolchain.json; the cache is $KAFKA_CLUSTER_CACHE
 # (default ~/.cache/kafka-cluster).
 set -euo pipefail
@@ -92,7 +93,45 @@ pulumi_cli() {
   echo "    $("$KC_PULUMI_BIN/pulumi" version) in $KC_PULUMI_BIN"
 }
 
-# --- 4. Debian packages the tests use ---------------------------------------
+# --- 4. The policy pack's analyzer shim and actionlint ----------------------
+# scripts/pulumi-analyzer-policy, beside the built pulumi under the names the
+# CLI looks up for Node.js policy packs (README, "CI previews and policies").
+policy_analyzer() {
+  if [ ! -f "$KC_PULUMI_BIN/.complete" ]; then
+    echo "    pulumi on PATH is not the one built here; its own language host runs policy packs"
+    return
+  fi
+  local name
+  for name in pulumi-analyzer-policy pulumi-analyzer-policy-nodejs; do
+    if ! cmp -s "$KC_ROOT/scripts/pulumi-analyzer-policy" "$KC_PULUMI_BIN/$name"; then
+      install -m 0755 "$KC_ROOT/scripts/pulumi-analyzer-policy" "$KC_PULUMI_BIN/$name"
+    fi
+  done
+  echo "    pulumi-analyzer-policy in $KC_PULUMI_BIN"
+}
+
+actionlint_bin() {
+  local version dir
+  version="$(kc_version actionlint.version)"
+  dir="$KC_CACHE/actionlint-v$version"
+  if [ -f "$dir/.complete" ]; then
+    echo "    cached in $dir"
+    return
+  fi
+  grep -q "github.com/rhysd/actionlint v$version\$" "$KC_ROOT/scripts/actionlint/go.mod" || {
+    echo "    scripts/actionlint/go.mod does not require actionlint v$version (toolchain.json)" >&2
+    return 1
+  }
+  local tmp="$dir.tmp.$$"
+  rm -rf "$tmp"; mkdir -p "$tmp"
+  go_build "$KC_ROOT/scripts/actionlint" "$(kc_version actionlint.package)" "$tmp/actionlint"
+  [ "$("$tmp/actionlint" -version | head -n1)" = "v$version" ]
+  touch "$tmp/.complete"
+  rm -rf "$dir"; mv "$tmp" "$dir"
+  echo "    $("$dir/actionlint" -version | head -n1) in $dir"
+}
+
+# --- 5. Debian packages the tests use ---------------------------------------
 apt_packages() {
   local missing=() pkg
   for pkg in $(node -p 'require(process.argv[1]).apt.join(" ")' "$KC_ROOT/toolchain.json"); do
@@ -116,6 +155,10 @@ kc_step "Kafka $KC_KAFKA_VERSION and ZooKeeper $KC_ZOOKEEPER_VERSION jars" \
   "Needs mvn (Maven) and Java 17+ on PATH and Maven Central reachable; see scripts/kafka/pom.xml." kafka_jars
 kc_step "Pulumi CLI v$KC_PULUMI_VERSION and Node.js language host" \
   "Needs Go 1.26+ and the Go module proxy; or put pulumi v$KC_PULUMI_VERSION and pulumi-language-nodejs on PATH." pulumi_cli
+kc_step "Policy pack analyzer" \
+  "Needs write access to $KC_PULUMI_BIN; see scripts/pulumi-analyzer-policy." policy_analyzer
+kc_step "actionlint $(kc_version actionlint.version)" \
+  "Needs Go 1.26+ and the Go module proxy (github.com/rhysd/actionlint); see scripts/actionlint/go.mod." actionlint_bin
 kc_step "Debian packages" \
   "Needs apt-get as root (or sudo); install them by hand: $(node -p 'require(process.argv[1]).apt.join(" ")' "$KC_ROOT/toolchain.json")." apt_packages
 echo "setup: ready in $((SECONDS - total)) s (cache: $KC_CACHE)"

@@ -9,6 +9,10 @@ export interface TopicDeclaration extends TopicSpec {
   readonly id: string;
   /** Adopt an existing topic of that name (once), instead of refusing it. */
   readonly import: boolean;
+  /** Why this topic may be less durable than the policy asks (policy/: topic-durability). */
+  readonly policyExemption?: { readonly reason: string };
+  /** This change may delete or replace the topic, losing its data (policy/: no-topic-data-loss). */
+  readonly allowDataLoss?: boolean;
 }
 
 export const HELLO_KAFKA: TopicDeclaration = {
@@ -27,6 +31,8 @@ const topicSchema = z.strictObject({
   replicationFactor: z.number().default(3),
   config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
   import: z.boolean().default(false),
+  policyExemption: z.strictObject({ reason: z.string().trim().min(1, "must say why, e.g. { reason: \"scratch data, rebuilt hourly\" }") }).optional(),
+  allowDataLoss: z.boolean().optional(),
 });
 
 export interface TopicsResult {

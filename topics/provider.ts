@@ -25,6 +25,10 @@ export interface KafkaTopicInputs extends TopicSpec {
   readonly adopt?: boolean;
   /** Deadline for each wait (leaders, ISR, reassignment, deletion). Default 120 s. */
   readonly timeoutMs?: number;
+  /** Read by the policy pack (policy/), never by the provider: why the topic may be less durable. */
+  readonly policyExemption?: { readonly reason: string };
+  /** Read by the policy pack (policy/), never by the provider: the topic may be deleted or replaced. */
+  readonly allowDataLoss?: boolean;
 }
 
 /** Kafka's DescribeConfigs source for a topic-level override. */
@@ -247,7 +251,10 @@ export const kafkaTopicProvider: pulumi.dynamic.ResourceProvider<KafkaTopicInput
       change.replicationFactor !== undefined ||
       Object.keys(change.setConfig).length > 0 ||
       change.resetConfig.length > 0 ||
-      olds.bootstrapServers !== news.bootstrapServers;
+      olds.bootstrapServers !== news.bootstrapServers ||
+      // Nothing to do in Kafka, but the state must record them: the policy pack reads them.
+      JSON.stringify(olds.policyExemption) !== JSON.stringify(news.policyExemption) ||
+      olds.allowDataLoss !== news.allowDataLoss;
     return { changes, replaces: change.replace ? ["name"] : [], deleteBeforeReplace: true };
   },
 
