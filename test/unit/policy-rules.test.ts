@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { TYPES } from "../../ci/resources";
 import { deployedTopics } from "../../policy/deployed";
+import { declareTopics } from "../../topics/declare";
 import { brokerViolations, dataLossViolations, durabilityViolations, type StackResource } from "../../policy/rules";
 
 const URN = "urn:pulumi:prod::kafka-cluster::";
@@ -125,6 +126,28 @@ describe("cluster-brokers", () => {
           "kafka-ready breaks cluster-brokers: the cluster has 2 broker(s), fewer than 3, so a replication factor of 3 cannot be placed. " +
           "Fix: declare three hosts in kafka-cluster:hosts (broker N runs on the Nth host).",
       },
+    ]);
+  });
+});
+
+describe("the policy fields of a topic declaration", () => {
+  it("are kept as declared, and absent when not declared", () => {
+    const [plain, exempt] = declareTopics([
+      { name: "a", partitions: 1 },
+      { name: "b", partitions: 1, replicationFactor: 1, config: { "min.insync.replicas": "1" }, policyExemption: { reason: " rebuilt hourly " }, allowDataLoss: true },
+    ]).topics;
+    expect(plain).not.toHaveProperty("policyExemption");
+    expect(plain).not.toHaveProperty("allowDataLoss");
+    expect(exempt).toMatchObject({ policyExemption: { reason: "rebuilt hourly" }, allowDataLoss: true });
+  });
+
+  it("refuse an exemption without a reason and a non-boolean allowDataLoss, naming the path", () => {
+    expect(declareTopics([{ name: "a", partitions: 1, policyExemption: { reason: "" }, allowDataLoss: "yes" }]).problems).toEqual([
+      'kafka-cluster:topics[0].policyExemption.reason: must say why, e.g. { reason: "scratch data, rebuilt hourly" }',
+      "kafka-cluster:topics[0].allowDataLoss: Invalid input: expected boolean, received string",
+    ]);
+    expect(declareTopics([{ name: "a", partitions: 1, policyExemption: "because" }]).problems).toEqual([
+      "kafka-cluster:topics[0].policyExemption: Invalid input: expected object, received string",
     ]);
   });
 });
