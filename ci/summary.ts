@@ -332,7 +332,7 @@ export function renderMarkdown(summary: PreviewSummary, opts: { stack: string })
     : "no changes";
   const out: string[] = [`## Preview of stack \`${opts.stack}\`: ${summary.ok ? headline : "failed"}`, ""];
   if (!summary.ok) {
-    out.push("### Preview failed", "", "Nothing was changed. Pulumi's output above has the details (policy violations, refused changes).", "");
+    out.push("### Preview failed", "", "Nothing was changed. Pulumi's own output (before this summary, or its pull-request comment) has the details: policy violations, refused changes.", "");
     for (const e of summary.errors) out.push(`- ${e.split("\n").join("\n  ")}`);
     out.push("");
   }
