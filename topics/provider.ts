@@ -50,21 +50,63 @@ export function topicError(topic: string, message: string, retriable: boolean): 
   return Object.assign(new Error(`topic ${JSON.stringify(topic)}: ${message}`), { name: "TopicError", topic, retriable });
 }
 
+interface SharedAdmin {
+  readonly connected: Promise<Admin>;
+  users: number;
+  /** Set once an error has shown the client may be broken: no new users, closed when the last leaves. */
+  retired: boolean;
+  idle?: NodeJS.Timeout;
+}
+
+/**
+ * Runs fn with a connected admin client shared by every call in this process
+ * for the same cluster: one `pulumi up` of many topics then pays for one
+ * connection, not one per resource and method. The clients live on
+ * globalThis, not in a module variable, because Pulumi serializes this
+ * module's functions with the values they capture. A client that saw an
+ * error other than a topic's own is retired; an idle one is closed after 5 s.
+ */
 async function withAdmin<T>(bootstrapServers: string, fn: (admin: Admin) => Promise<T>, connectTimeoutMs = 10_000): Promise<T> {
-  const { Kafka, logLevel } = require("kafkajs") as typeof import("kafkajs");
-  const kafka = new Kafka({
-    clientId: "kafka-cluster-topics",
-    brokers: bootstrapServers.split(","),
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: connectTimeoutMs,
-    retry: { retries: 3, initialRetryTime: 200 },
-  });
-  const admin = kafka.admin();
-  await admin.connect();
+  const shared = ((globalThis as { kafkaClusterTopicAdmins?: Map<string, SharedAdmin> }).kafkaClusterTopicAdmins ??= new Map());
+  const key = `${connectTimeoutMs} ${bootstrapServers}`;
+  let entry = shared.get(key);
+  if (!entry) {
+    const { Kafka, logLevel } = require("kafkajs") as typeof import("kafkajs");
+    const admin = new Kafka({
+      clientId: "kafka-cluster-topics",
+      brokers: bootstrapServers.split(","),
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: connectTimeoutMs,
+      retry: { retries: 3, initialRetryTime: 200 },
+    }).admin();
+    entry = { connected: admin.connect().then(() => admin), users: 0, retired: false };
+    shared.set(key, entry);
+  }
+  const current = entry;
+  current.users++;
+  clearTimeout(current.idle);
+  const retire = (): void => {
+    current.retired = true;
+    if (shared.get(key) === current) shared.delete(key);
+  };
+  let admin: Admin | undefined;
   try {
-    return await fn(admin);
+    const connected = await current.connected;
+    admin = connected;
+    return await fn(connected);
+  } catch (err) {
+    if ((err as Error).name !== "TopicError") retire();
+    throw err;
   } finally {
-    await admin.disconnect();
+    current.users--;
+    if (current.users === 0) {
+      const close = (): void => {
+        retire();
+        void admin?.disconnect().catch(() => undefined);
+      };
+      if (current.retired) close();
+      else current.idle = setTimeout(close, 5_000).unref();
+    }
   }
 }
 
@@ -128,7 +170,27 @@ async function applyConfig(admin: Admin, topic: string, overrides: Record<string
   });
 }
 
-async function clusterFacts(admin: Admin): Promise<{ brokers: number[]; defaultMinIsr?: number }> {
+interface ClusterFacts {
+  readonly brokers: number[];
+  readonly defaultMinIsr?: number;
+}
+
+/**
+ * The live brokers and their default min ISR. An answer up to maxAgeMs old
+ * is reused (and one in flight shared): a deployment checks and creates many
+ * topics at once, and they need not each ask again.
+ */
+async function clusterFacts(admin: Admin, maxAgeMs = 5_000): Promise<ClusterFacts> {
+  const cache = ((globalThis as { kafkaClusterTopicFacts?: WeakMap<Admin, { at: number; facts: Promise<ClusterFacts> }> }).kafkaClusterTopicFacts ??= new WeakMap());
+  const hit = cache.get(admin);
+  if (hit && Date.now() - hit.at <= maxAgeMs) return hit.facts;
+  const facts = readClusterFacts(admin);
+  cache.set(admin, { at: Date.now(), facts });
+  facts.catch(() => cache.get(admin)?.facts === facts && cache.delete(admin));
+  return facts;
+}
+
+async function readClusterFacts(admin: Admin): Promise<ClusterFacts> {
   const { brokers } = await admin.describeCluster();
   const ids = brokers.map((b) => b.nodeId).sort((a, b) => a - b);
   const { resources } = await admin.describeConfigs({ resources: [{ type: BROKER_RESOURCE, name: String(ids[0]), configNames: ["min.insync.replicas"] }], includeSynonyms: false });
@@ -139,7 +201,7 @@ async function clusterFacts(admin: Admin): Promise<{ brokers: number[]; defaultM
 async function changeReplicationFactor(admin: Admin, topic: string, rf: number, timeoutMs: number): Promise<void> {
   const md = await topicMetadata(admin, topic);
   if (!md) throw topicError(topic, "cannot read its partitions to reassign them (a partition without a leader?)", true);
-  const { brokers } = await clusterFacts(admin);
+  const { brokers } = await clusterFacts(admin, 0); // where replicas go: no cached answer
   const assignment = reassign(
     md.partitions.map((p) => ({ partition: p.partitionId, replicas: p.replicas, leader: p.leader >= 0 ? p.leader : null })),
     brokers,

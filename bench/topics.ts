@@ -1,0 +1,142 @@
+// Times KafkaTopic at scale with the real Pulumi CLI on a local stack
+// (127.0.51.x): `pulumi up` of 500 topics (6 partitions, replication factor 3)
+// on a ready cluster, a no-op preview, their removal, then the same creations
+// with Kafka's own TopicCommand, one JVM per topic as `kafka-topics.sh
+// --create` runs. Prints both and the ratio per topic.
+// Run: npm run bench:topics [-- <topics> [<TopicCommand time budget, s>]]
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { pulumiRunner, stageProject } from "../test/e2e/pulumi";
+import { TOPIC_COMMAND, runKafkaToolOk } from "../test/harness/kafka-tools";
+import { printTable, summarize } from "./table";
+
+const ADDRESSES = ["127.0.51.1", "127.0.51.2", "127.0.51.3"];
+const PARTITIONS = 6;
+const REPLICATION_FACTOR = 3;
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+function stackConfig(dataDir: string, topics: readonly string[]): string {
+  return [
+    "config:",
+    "  kafka-cluster:target: local",
+    "  kafka-cluster:hosts:",
+    ...["hadoop-nn", "hadoop-dn1", "hadoop-dn2"].map((n, i) => `    - { name: ${n}, address: "${ADDRESSES[i]}" }`),
+    `  kafka-cluster:dataDir: ${dataDir}`,
+    // Topics only: the consumer service would wait for Hello-Kafka.
+    "  kafka-cluster:consumer: { enabled: false }",
+    topics.length ? "  kafka-cluster:topics:" : "  kafka-cluster:topics: []",
+    ...topics.map((t) => `    - { name: ${t}, partitions: ${PARTITIONS}, replicationFactor: ${REPLICATION_FACTOR} }`),
+    "",
+  ].join("\n");
+}
+
+/**
+ * Creates topics one TopicCommand process at a time until all are made or
+ * the budget is spent; returns each creation's milliseconds.
+ */
+async function topicCommandCreates(bootstrapServers: string, names: readonly string[], budgetMs: number): Promise<number[]> {
+  const times: number[] = [];
+  const deadline = Date.now() + budgetMs;
+  for (const name of names) {
+    if (Date.now() > deadline) break;
+    times.push(
+      await timed(() =>
+        runKafkaToolOk(TOPIC_COMMAND, [
+          "--bootstrap-server", bootstrapServers, "--create", "--topic", name,
+          "--partitions", String(PARTITIONS), "--replication-factor", String(REPLICATION_FACTOR),
+        ]),
+      ),
+    );
+  }
+  return times;
+}
+
+/** Last resort when destroy fails: the local target keeps a `pid` file beside each process's output. */
+function killByPidFiles(dir: string): void {
+  if (!fs.existsSync(dir)) return;
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || entry.name !== "pid") continue;
+    const pid = Number(fs.readFileSync(path.join(entry.parentPath, entry.name), "utf8"));
+    try {
+      process.kill(-pid, "SIGKILL"); // its own session's group
+    } catch {
+      // already gone
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const count = Number(process.argv[2] ?? 500);
+  const budgetS = Number(process.argv[3] ?? 1200);
+  const names = Array.from({ length: count }, (_, i) => `bench-${String(i).padStart(4, "0")}`);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "kafka-cluster-bench-topics-"));
+  const project = stageProject(path.join(__dirname, ".."), work);
+  const configFile = path.join(project, "Pulumi.bench.yaml");
+  const dataDir = path.join(work, "data");
+  fs.mkdirSync(path.join(work, "state"));
+  const pulumi = pulumiRunner(project, path.join(work, "state"));
+  const log = (msg: string): void => console.log(`[${new Date().toISOString().slice(11, 19)}] ${msg}`);
+  const ms: Record<string, number> = {};
+  let commandMs: number[] = [];
+  try {
+    await pulumi(["stack", "init", "bench"]);
+    fs.writeFileSync(configFile, stackConfig(dataDir, []));
+    ms.cluster = await timed(() => pulumi(["up", "--yes", "--skip-preview"]));
+    log(`cluster ready in ${Math.round(ms.cluster)} ms`);
+    fs.writeFileSync(configFile, stackConfig(dataDir, names));
+    ms.up = await timed(() => pulumi(["up", "--yes", "--skip-preview"]));
+    log(`${count} topics up in ${Math.round(ms.up)} ms`);
+    ms.preview = await timed(() => pulumi(["preview", "--expect-no-changes"]));
+    log(`no-op preview in ${Math.round(ms.preview)} ms`);
+    fs.writeFileSync(configFile, stackConfig(dataDir, []));
+    ms.remove = await timed(() => pulumi(["up", "--yes", "--skip-preview"]));
+    log(`${count} topics removed in ${Math.round(ms.remove)} ms`);
+    const bootstrapServers = ADDRESSES.map((a) => `${a}:9092`).join(",");
+    commandMs = await topicCommandCreates(bootstrapServers, names.map((n) => `${n}-tc`), budgetS * 1000);
+    log(`TopicCommand created ${commandMs.length} topics in ${Math.round(commandMs.reduce((a, b) => a + b, 0))} ms`);
+    ms.destroy = await timed(() => pulumi(["destroy", "--yes", "--skip-preview"]));
+  } finally {
+    await pulumi(["destroy", "--yes", "--skip-preview"]).catch((err: Error) => {
+      console.error(`destroy failed, killing the stack's processes by their pid files: ${err.message.split("\n")[0]}`);
+      killByPidFiles(dataDir);
+    });
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+
+  const s = (x: number): number => Math.round(x / 100) / 10;
+  const perTopicPulumi = ms.up / count;
+  const perTopicCommand = commandMs.reduce((a, b) => a + b, 0) / commandMs.length;
+  const sampled = commandMs.length < count;
+  printTable(`${count} topics (${PARTITIONS} partitions, RF ${REPLICATION_FACTOR}), local target, ${os.cpus().length} cores, seconds`, [
+    summarize("pulumi up: cluster only, to ready", [s(ms.cluster)]),
+    summarize(`pulumi up: +${count} topics (target <= 60)`, [s(ms.up)]),
+    summarize(`no-op pulumi preview of ${count} topics (target <= 15)`, [s(ms.preview)]),
+    summarize(`pulumi up: -${count} topics (deletes)`, [s(ms.remove)]),
+    summarize("pulumi destroy: the cluster", [s(ms.destroy)]),
+    summarize(
+      sampled
+        ? `TopicCommand --create x${count} (extrapolated from ${commandMs.length})`
+        : `TopicCommand --create x${count}, one JVM each`,
+      [s(perTopicCommand * count)],
+    ),
+  ]);
+  printTable("per topic creation, milliseconds", [
+    summarize("KafkaTopic in one pulumi up (up time / topics)", [Math.round(perTopicPulumi)]),
+    summarize("TopicCommand --create, one JVM per topic", commandMs.map(Math.round)),
+  ]);
+  console.log(
+    `\nKafkaTopic is ${(perTopicCommand / perTopicPulumi).toFixed(1)}x faster per topic than one TopicCommand per topic ` +
+      `(target >= 20x)${sampled ? `; TopicCommand measured on ${commandMs.length} of ${count} topics` : ""}.`,
+  );
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
