@@ -2,6 +2,7 @@
 // stdout, SIGTERM/SIGINT for a clean stop (exit 0).
 import { Kafka, logLevel, type LogEntry } from "kafkajs";
 import pino from "pino";
+import { quietKafkajsTimers } from "../topics/kafkajs-timers";
 import { ConfigError, loadConfig } from "./config";
 import { createService } from "./service";
 
@@ -15,6 +16,7 @@ function kafkaLogs(logger: pino.Logger) {
 }
 
 async function main(): Promise<void> {
+  quietKafkajsTimers();
   let config;
   try {
     config = loadConfig(process.env);

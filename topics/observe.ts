@@ -5,6 +5,7 @@
 import type { Admin } from "kafkajs";
 import type { ConfigEntryState, PartitionReassignmentState, PartitionState, TopicState } from "./describe";
 import { tolerateOfflinePartitions } from "./kafkajs-offline";
+import { quietKafkajsTimers } from "./kafkajs-timers";
 
 /** Kafka's internal topics (org.apache.kafka.common.internals.Topic.isInternal). */
 export const INTERNAL_TOPICS: readonly string[] = ["__consumer_offsets", "__transaction_state"];
@@ -51,6 +52,7 @@ export class UnknownTopicsError extends Error {
 
 export async function observeTopics(options: ObserveOptions): Promise<ClusterSnapshot> {
   tolerateOfflinePartitions();
+  quietKafkajsTimers();
   const { Kafka, logLevel } = require("kafkajs") as typeof import("kafkajs");
   const timeoutMs = options.timeoutMs ?? 5_000;
   const kafka = new Kafka({

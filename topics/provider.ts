@@ -12,6 +12,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Admin, ITopicMetadata } from "kafkajs";
 import { reassign } from "./assignment";
+import { quietKafkajsTimers } from "./kafkajs-timers";
 import { adoptionProblems, partitionDecreaseProblem, topicChange, topicSpecProblems, type TopicSpec } from "./spec";
 
 export interface KafkaTopicInputs extends TopicSpec {
@@ -71,6 +72,7 @@ async function withAdmin<T>(bootstrapServers: string, fn: (admin: Admin) => Prom
   const key = `${connectTimeoutMs} ${bootstrapServers}`;
   let entry = shared.get(key);
   if (!entry) {
+    quietKafkajsTimers();
     const { Kafka, logLevel } = require("kafkajs") as typeof import("kafkajs");
     const admin = new Kafka({
       clientId: "kafka-cluster-topics",

@@ -1,14 +1,12 @@
 // The consumer service deployed by `pulumi up` on a local stack of its own
 // (127.0.24.x): healthUrl answers 200 once the cluster is healthy; bad
 // consumer config fails preview; destroy stops the service.
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getJson, waitUntil } from "../harness/consumer-service";
+import { listening, processesMentioning } from "../harness/processes";
 import { pulumiRunner, stageProject, type PulumiRunner } from "./pulumi";
 
 const repoRoot = path.join(__dirname, "..", "..");
@@ -32,18 +30,7 @@ function stackConfig(consumer: string): string {
   ].join("\n");
 }
 
-async function stackProcesses(): Promise<string[]> {
-  const { stdout } = await promisify(execFile)("ps", ["-eo", "pid,args"]);
-  return stdout.split("\n").filter((l) => l.includes(dataDir) && !l.includes(" ps "));
-}
-
-function listening(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host, port });
-    s.once("connect", () => (s.destroy(), resolve(true)));
-    s.once("error", () => resolve(false));
-  });
-}
+const stackProcesses = (): Promise<string[]> => processesMentioning(dataDir);
 
 beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), "kafka-cluster-consumer-e2e-"));
