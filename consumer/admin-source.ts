@@ -116,10 +116,12 @@ export class AdminSource {
       this.partitions = partitions;
       this.topicErrors = topicErrors;
       this.asOf = Date.now();
+      if (this.error) this.opts.logger.info("admin metadata poll works again");
       this.error = undefined;
     } catch (err) {
+      // Logged when the failure starts or changes, not on every poll.
+      if (this.error !== (err as Error).message) this.opts.logger.warn({ err: (err as Error).message }, "admin metadata poll failed");
       this.error = (err as Error).message;
-      this.opts.logger.warn({ err: this.error }, "admin metadata poll failed");
     }
   }
 

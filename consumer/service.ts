@@ -17,7 +17,7 @@ export interface ServiceDeps {
 }
 
 export interface Service {
-  /** Starts everything; resolves once HTTP listens (the consumer joins in the background). */
+  /** Starts everything; resolves once HTTP listens (the consumer connects and joins in the background). */
   start(): Promise<{ host: string; port: number }>;
   /** Graceful: the stream commits and disconnects, then the rest closes. */
   stop(): Promise<void>;
@@ -96,7 +96,7 @@ export function createService({ config, kafka, logger }: ServiceDeps): Service {
       zk.start();
       admin.start();
       watchdog = setInterval(report, 1_000);
-      await stream.start();
+      stream.start();
       return { host: addr.address, port: addr.port };
     },
     async stop() {

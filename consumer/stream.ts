@@ -47,15 +47,18 @@ export class WordCountStream {
   private batches = 0;
   private batchesDone: (() => void) | undefined;
   private ticker: NodeJS.Timeout | undefined;
+  /** consumer.run() succeeded: pause() and commits are possible. */
+  private running = false;
 
   constructor(private readonly opts: StreamOptions) {
     this.windows = new TumblingWindows(opts.windowMs);
     this.history = new WindowHistory(opts.windowsKept);
     this.consumer = opts.kafka.consumer({
       groupId: opts.groupId,
-      // Fetch large batches: the service drains backlogs fast.
-      maxBytesPerPartition: 8 * 1024 * 1024,
-      maxBytes: 32 * 1024 * 1024,
+      // Batches big enough to drain a backlog fast, small enough that decoded
+      // messages (kafkajs makes an object per message) stay well under 150 MB.
+      maxBytesPerPartition: 512 * 1024,
+      maxBytes: 1536 * 1024,
       maxWaitTimeInMs: 500,
       // Always come back after a failure (a broker going away, a rebalance).
       retry: { retries: 10, restartOnFailure: async () => true },
@@ -95,18 +98,35 @@ export class WordCountStream {
     };
   }
 
-  async start(): Promise<void> {
-    await this.producer?.connect();
-    await this.consumer.connect();
-    for (const topic of this.opts.topics) await this.consumer.subscribe({ topic, fromBeginning: true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 3,
-      eachBatch: (payload) => this.eachBatch(payload),
-    });
-    const every = Math.max(20, Math.min(250, Math.floor(this.opts.windowMs / 4)));
-    this.ticker = setInterval(() => this.emit(this.windows.tick(Date.now())), every);
+  /** Connects and starts consuming in the background, retrying until it works or stop() is called: the service outlives a cluster that is not up yet. */
+  start(): void {
+    void this.connectLoop();
+  }
+
+  private async connectLoop(): Promise<void> {
+    for (let attempt = 1; !this.stopping; attempt++) {
+      try {
+        await this.producer?.connect();
+        await this.consumer.connect();
+        for (const topic of this.opts.topics) await this.consumer.subscribe({ topic, fromBeginning: true });
+        if (this.stopping) return;
+        await this.consumer.run({
+          autoCommit: false,
+          eachBatchAutoResolve: false,
+          partitionsConsumedConcurrently: 3,
+          eachBatch: (payload) => this.eachBatch(payload),
+        });
+        this.running = true;
+        const every = Math.max(20, Math.min(250, Math.floor(this.opts.windowMs / 4)));
+        this.ticker = setInterval(() => this.emit(this.windows.tick(Date.now())), every);
+        return;
+      } catch (err) {
+        const delayMs = Math.min(30_000, 1_000 * attempt);
+        this.opts.logger.warn({ err: (err as Error).message, attempt, retryInMs: delayMs }, "consumer could not start; retrying");
+        await this.consumer.disconnect().catch(() => undefined);
+        await new Promise((r) => setTimeout(r, delayMs));
+      }
+    }
   }
 
   private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
@@ -192,7 +212,7 @@ export class WordCountStream {
     if (this.stopping) return;
     this.stopping = true;
     clearInterval(this.ticker);
-    this.consumer.pause(this.opts.topics.map((topic) => ({ topic })));
+    if (this.running) this.consumer.pause(this.opts.topics.map((topic) => ({ topic })));
     if (this.batches > 0) await new Promise<void>((resolve) => (this.batchesDone = resolve));
     this.emit(this.windows.flush());
     await this.emitting;

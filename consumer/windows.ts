@@ -33,7 +33,8 @@ interface OpenWindow {
   messages: number;
   words: number;
   counts: Map<string, number>;
-  offsets: Map<string, bigint>;
+  /** Highest offset counted per partition, as Kafka gives it (a decimal string). */
+  offsets: Map<string, string>;
 }
 
 export class TumblingWindows {
@@ -61,9 +62,8 @@ export class TumblingWindows {
       w.counts.set(word, (w.counts.get(word) ?? 0) + 1);
     }
     const key = partitionKey(topic, partition);
-    const next = BigInt(offset) + 1n;
     const seen = w.offsets.get(key);
-    if (seen === undefined || next > seen) w.offsets.set(key, next);
+    if (seen === undefined || greater(offset, seen)) w.offsets.set(key, offset);
     return closed;
   }
 
@@ -85,7 +85,7 @@ export class TumblingWindows {
       messages: w.messages,
       words: w.words,
       counts: Object.fromEntries(sorted),
-      commitOffsets: Object.fromEntries([...w.offsets.entries()].map(([k, v]) => [k, v.toString()])),
+      commitOffsets: Object.fromEntries([...w.offsets.entries()].map(([k, v]) => [k, (BigInt(v) + 1n).toString()])),
     };
   }
 
@@ -93,6 +93,11 @@ export class TumblingWindows {
   get pendingMessages(): number {
     return this.open?.messages ?? 0;
   }
+}
+
+/** a > b for non-negative decimal strings, without parsing (this runs per message). */
+function greater(a: string, b: string): boolean {
+  return a.length !== b.length ? a.length > b.length : a > b;
 }
 
 /** Merges offsets still to commit: the higher offset per partition wins. */

@@ -98,3 +98,15 @@ export async function waitForHealth(baseUrl: string, what: string, timeoutMs: nu
     throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last /health: ${JSON.stringify(last, null, 1)}`);
   }
 }
+
+/** Creates a topic with kafkajs and waits for its leaders. */
+export async function createTopic(bootstrapServers: string, topic: string, partitions: number, replicationFactor: number): Promise<void> {
+  const { Kafka, logLevel } = await import("kafkajs");
+  const admin = new Kafka({ brokers: bootstrapServers.split(","), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions, replicationFactor }] });
+  } finally {
+    await admin.disconnect();
+  }
+}
