@@ -192,6 +192,23 @@ async function clusterFacts(admin: Admin, maxAgeMs = 5_000): Promise<ClusterFact
   return facts;
 }
 
+/**
+ * Cluster facts with at least `brokers` live brokers, asking again for up to
+ * waitMs: a broker that has just registered in ZooKeeper reaches the other
+ * brokers' metadata a moment later, and a topic declared with the cluster
+ * must not be refused in that moment. A broker that is really down still is,
+ * once waitMs has passed.
+ */
+async function clusterFactsWith(admin: Admin, brokers: number, waitMs: number): Promise<ClusterFacts> {
+  const deadline = Date.now() + waitMs;
+  let facts = await clusterFacts(admin);
+  while (facts.brokers.length < brokers && Date.now() < deadline) {
+    await sleep(250);
+    facts = await clusterFacts(admin, 0);
+  }
+  return facts;
+}
+
 async function readClusterFacts(admin: Admin): Promise<ClusterFacts> {
   const { brokers } = await admin.describeCluster();
   const ids = brokers.map((b) => b.nodeId).sort((a, b) => a - b);
@@ -289,7 +306,7 @@ export const kafkaTopicProvider: pulumi.dynamic.ResourceProvider<KafkaTopicInput
       // no cluster to ask; the same checks run again before anything changes.
       try {
         await withAdmin(news.bootstrapServers, async (admin) => {
-          const facts = await clusterFacts(admin);
+          const facts = await clusterFactsWith(admin, spec.replicationFactor, 10_000);
           failures.push(...topicSpecProblems(spec, { brokers: facts.brokers.length, defaultMinIsr: facts.defaultMinIsr }));
           if (failures.length > 0) return;
           const managed = olds?.name === news.name && (await topicExists(admin, news.name));
@@ -340,7 +357,7 @@ export const kafkaTopicProvider: pulumi.dynamic.ResourceProvider<KafkaTopicInput
         if (problems.length) throw topicError(spec.name, `not adopted: ${problems.map((p) => `${p.property}: ${p.reason}`).join("; ")}`, false);
         return; // adopted as it is
       }
-      const problems = topicSpecProblems(spec, await clusterFacts(admin).then((f) => ({ brokers: f.brokers.length, defaultMinIsr: f.defaultMinIsr })));
+      const problems = topicSpecProblems(spec, await clusterFactsWith(admin, spec.replicationFactor, 10_000).then((f) => ({ brokers: f.brokers.length, defaultMinIsr: f.defaultMinIsr })));
       if (problems.length) throw topicError(spec.name, problems.map((p) => `${p.property}: ${p.reason}`).join("; "), false);
       await admin.createTopics({
         waitForLeaders: true,

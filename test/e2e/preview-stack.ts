@@ -47,11 +47,7 @@ export interface PreviewStack {
   run(command: string, args: readonly string[], env?: NodeJS.ProcessEnv): Promise<RunResult>;
   /** Writes `Pulumi.<name>.yaml` in the work dir (not the stack's own file) and returns its path. */
   configFile(name: string, variant: StackVariant): string;
-  /**
-   * `pulumi up` of the stack's own config. Tried twice: right after the
-   * brokers register, a topic's check can still see fewer live brokers in
-   * the metadata it asks for ("3 is more than the 2 live brokers").
-   */
+  /** `pulumi up` of the stack's own config, once: topics are created right after the cluster is ready. */
   upReady(): Promise<void>;
   /** Processes whose command line mentions the stack's work dir. */
   processes(): Promise<string[]>;
@@ -124,9 +120,7 @@ export async function stagePreviewStack(opts: { prefix: string; stack: string; i
       return file;
     },
     async upReady() {
-      const first = await pulumi(["up", "--yes", "--skip-preview"]).then(() => undefined, (err: Error) => err);
-      if (first && !/live brokers?; Kafka cannot place the replicas/.test(first.message)) throw first;
-      if (first) await pulumi(["up", "--yes", "--skip-preview"]);
+      await pulumi(["up", "--yes", "--skip-preview"]);
     },
     processes,
     async dispose() {
