@@ -1,6 +1,7 @@
 import { defineConfig } from "vitest/config";
 
-// Three layers (see docs/testing.md): unit tests are pure; integration tests
+// Four layers (see docs/testing.md): unit tests are pure; program tests run
+// index.ts under Pulumi mocks; integration tests
 // share one real cluster started by the global setup; end-to-end tests drive
 // the real Pulumi CLI and start what they need themselves.
 export default defineConfig({
@@ -10,6 +11,14 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
+        },
+      },
+      {
+        test: {
+          // The program under Pulumi mocks: the docker target's resource graph.
+          name: "program",
+          include: ["test/program/**/*.test.ts"],
+          testTimeout: 60_000,
         },
       },
       {

@@ -34,9 +34,9 @@ export interface ConsumerPlanResult {
 }
 
 /**
- * Plans the consumer. Unset, it runs on the `local` target only (everything it
- * needs is on this machine); on `ssh` set `enabled: true` (the hosts need
- * Node.js 18 or newer); `docker` does not run it yet.
+ * Plans the consumer. Unset, it runs on the `local` and `docker` targets
+ * (everything it needs is on this machine or in an image); on `ssh` set
+ * `enabled: true` (the hosts need Node.js 18 or newer).
  */
 export function planConsumer(raw: unknown, plan: ClusterPlan, namespace = "kafka-cluster"): ConsumerPlanResult {
   const key = `${namespace}:consumer`;
@@ -54,7 +54,7 @@ export function planConsumer(raw: unknown, plan: ClusterPlan, namespace = "kafka
     return { consumer: undefined, problems };
   }
   const c = parsed.data;
-  const enabled = c.enabled ?? plan.target === "local";
+  const enabled = c.enabled ?? plan.target !== "ssh";
   const problems: string[] = [];
   const host = c.host === undefined ? plan.hosts[0] : plan.hosts.find((h) => h.name === c.host);
   if (!host) {

@@ -1,12 +1,15 @@
 // ConsumerService: runs the consumer service on the stack's target once its
 // topics exist. local: a detached process (LocalProcess) running
 // consumer/main.ts from this checkout; ssh: a systemd unit (RemoteProcess)
-// running a one-file bundle uploaded to the host. Settings go in an env file
-// read by `node --env-file`. `pulumi destroy` stops it.
+// running a one-file bundle uploaded to the host; docker: a container running
+// that bundle. Settings go in an env file read by `node --env-file`.
+// `pulumi destroy` stops it.
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterPlan } from "../infra/plan";
+import { dockerEndpoints, type ContainerSpec } from "../infra/render-docker";
+import { DockerImages, dockerContainer } from "../infra/targets/docker";
 import { LocalProcess } from "../infra/targets/local-process";
 import { RemoteProcess } from "../infra/targets/remote-process";
 import type { ConsumerPlan } from "./deploy-config";
@@ -42,6 +45,45 @@ function bundle(): string {
     logLevel: "silent",
   });
   return out.outputFiles[0]!.text;
+}
+
+/**
+ * docker: a container beside the brokers, running the bundle on the Node.js
+ * image with the in-network addresses; its port is published on the host's
+ * address, so healthUrl is the same as on the other targets.
+ */
+function dockerConsumer(name: string, plan: ClusterPlan, consumer: ConsumerPlan, opts: pulumi.CustomResourceOptions & { parent: pulumi.Resource }): pulumi.CustomResource {
+  const settings = plan.docker!;
+  const inNetwork = dockerEndpoints(plan);
+  const env = { ...consumer.env, KAFKA_BOOTSTRAP_SERVERS: inNetwork.bootstrapServers, ZOOKEEPER_CONNECT: inNetwork.zookeeperConnect, HTTP_HOST: "0.0.0.0" };
+  const spec: ContainerSpec = {
+    resource: `${name}-container`,
+    name: `${consumer.host.name}-consumer`,
+    label: `${consumer.host.name} consumer service`,
+    image: "nodeImage",
+    command: ["node", "--env-file=/app/consumer.env", "/app/consumer.js"],
+    env: [],
+    files: { "/app/consumer.env": renderEnvFile(env), "/app/consumer.js": bundle() },
+    ports: [{ ip: consumer.host.address, external: consumer.port, internal: consumer.port }],
+    volumes: [],
+  };
+  // Any HTTP answer means the service is up, as the tcp check of the other targets.
+  const probe = `fetch("http://127.0.0.1:${consumer.port}/health").then(() => process.exit(0), () => process.exit(1))`;
+  return dockerContainer(
+    {
+      spec,
+      image: new DockerImages(name, settings, opts.parent).get("nodeImage"),
+      network: settings.network,
+      restart: settings.restart,
+      extra: {
+        user: "node",
+        healthcheck: { tests: ["CMD", "node", "-e", probe], interval: "5s", timeout: "3s", retries: 3, startPeriod: "5s" },
+        wait: true,
+        waitTimeout: 60,
+      },
+    },
+    opts,
+  );
 }
 
 export class ConsumerService extends pulumi.ComponentResource {
@@ -102,8 +144,7 @@ export class ConsumerService extends pulumi.ComponentResource {
         break;
       }
       case "docker":
-        // HOOK(docker): run the service as a container once infra/targets/docker.ts places the cluster.
-        void pulumi.log.warn("the consumer service does not run on the docker target yet; no healthUrl", this);
+        placed = dockerConsumer(name, plan, consumer, { ...childOpts, parent: this });
         break;
       default: {
         const never: never = plan.target;

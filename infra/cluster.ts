@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterReady } from "./cluster-ready";
 import type { ClusterPlan } from "./plan";
+import { placeDocker } from "./targets/docker";
 import { placeLocal } from "./targets/local";
 import { placeSsh } from "./targets/ssh";
 
@@ -39,9 +40,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
         case "ssh":
           return placeSsh(name, { plan, privateKeys: args.privateKeys ?? {} }, this).brokers;
         case "docker":
-          throw new pulumi.RunError(
-            `kafka-cluster:target: "${plan.target}" is not implemented yet; use "local" (see README, Status)`,
-          );
+          return placeDocker(name, { plan }, this).brokers;
         default: {
           const never: never = plan.target;
           throw new Error(`unknown target ${String(never)}`);

@@ -11,7 +11,7 @@ import { SAFE_BROKER_SETTINGS } from "./render";
 import { KAFKA_VERSION, cacheDir } from "./toolchain";
 
 const NAMESPACE = "kafka-cluster";
-const KEYS = ["target", "hosts", "zookeeper", "kafka", "dataDir", "serviceManager", "topics", "consumer"] as const;
+const KEYS = ["target", "hosts", "zookeeper", "kafka", "dataDir", "serviceManager", "topics", "consumer", "docker"] as const;
 const STRING_KEYS: ReadonlySet<string> = new Set(["target", "dataDir", "serviceManager"]);
 
 export interface StackSettings {

@@ -15,6 +15,25 @@ const ipv4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]
 const hostname = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const port = z.number().int().min(1).max(65535);
 const propertyValue = z.union([z.string(), z.number(), z.boolean()]);
+// [registry[:port]/]path[:tag][@sha256:digest], as `docker pull` takes it.
+const imageRef = z
+  .string()
+  .regex(
+    /^([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:\d+)?\/)?[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:\w[\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/,
+    'must be a Docker image reference such as "apache/kafka:3.9.2"',
+  );
+
+/** Images of the `docker` target unless stack config names others (README: the docker target). */
+export const DOCKER_IMAGES = {
+  /** The Apache Kafka project's own image, tagged with the Kafka version. */
+  kafka: (version: string): string => `apache/kafka:${version}`,
+  zookeeper: "zookeeper:3.8.4",
+  /** Runs the consumer service's bundle; the Node.js line the project runs on. */
+  node: "node:24.21.0-bookworm-slim",
+} as const;
+
+/** Data directories inside the docker target's containers: the images' own volumes, writable by their users. */
+export const DOCKER_DIRS = { kafkaLogs: "/var/lib/kafka/data", zookeeperData: "/data" } as const;
 
 const hostSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, "must be a lowercase DNS label"),
@@ -52,6 +71,16 @@ const configSchema = z.strictObject({
   dataDir: z.string().min(1).optional(),
   /** ssh target: systemd units where the host runs systemd ("auto"), or plain processes. */
   serviceManager: z.enum(["auto", "systemd", "process"]).default("auto"),
+  /** docker target: network, images and restart policy. */
+  docker: z
+    .strictObject({
+      network: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "must be a Docker network name").optional(),
+      kafkaImage: imageRef.optional(),
+      zookeeperImage: imageRef.optional(),
+      nodeImage: imageRef.optional(),
+      restart: z.enum(["no", "on-failure", "always", "unless-stopped"]).optional(),
+    })
+    .optional(),
 });
 
 export type ClusterConfigInput = z.input<typeof configSchema>;
@@ -82,6 +111,16 @@ export interface PlannedBroker {
   readonly logDir: string;
 }
 
+/** How the docker target runs the plan (defaults filled in). */
+export interface DockerPlan {
+  readonly network: string;
+  readonly kafkaImage: string;
+  readonly zookeeperImage: string;
+  readonly nodeImage: string;
+  /** Docker restart policy of every container. */
+  readonly restart: "no" | "on-failure" | "always" | "unless-stopped";
+}
+
 export interface ClusterPlan {
   readonly target: Target;
   readonly kafkaVersion: string;
@@ -96,6 +135,8 @@ export interface ClusterPlan {
   /** Where an ssh host gets the Kafka release. */
   readonly distribution: { readonly url: string } | { readonly file: string };
   readonly serviceManager: "auto" | "systemd" | "process";
+  /** Only for the docker target. */
+  readonly docker?: DockerPlan;
 }
 
 /** The Apache archive keeps every release, unlike the mirrors. */
@@ -191,6 +232,7 @@ export function planCluster(raw: Record<string, unknown>, ctx: PlanContext): Clu
     kafka: parseKey("kafka"),
     dataDir: parseKey("dataDir"),
     serviceManager: parseKey("serviceManager"),
+    docker: parseKey("docker"),
   };
   const target = ok.target ? cfg.target! : undefined;
 
@@ -248,6 +290,15 @@ export function planCluster(raw: Record<string, unknown>, ctx: PlanContext): Clu
       problem(["kafka", "brokerConfig", key], "is set by the plan and cannot be overridden", cfg.kafka!.brokerConfig[key]);
     }
   }
+  if (target === "docker") {
+    // Docker publishes a container's ports on an address of the machine it runs on.
+    hosts.forEach((h, i) => {
+      if (!ipv4.test(h.address)) problem(["hosts", i, "address"], 'must be an IPv4 address to publish ports on for target "docker"', h.address);
+    });
+  }
+  if (target === "docker" && cfg.dataDir !== undefined) {
+    problem(["dataDir"], 'is not used by target "docker": each data directory is a Docker volume', cfg.dataDir);
+  }
   if (problems.length > 0 || !target || !cfg.zookeeper || !cfg.kafka) throw new ClusterConfigError(problems);
 
   const dataDir = cfg.dataDir ?? ctx.defaultDataDir(target);
@@ -262,7 +313,7 @@ export function planCluster(raw: Record<string, unknown>, ctx: PlanContext): Clu
       clientPort: zkCfg.clientPort,
       peerPort: zkCfg.peerPort,
       electionPort: zkCfg.electionPort,
-      dataDir: `${dataDir}/${h.name}/zookeeper`,
+      dataDir: target === "docker" ? DOCKER_DIRS.zookeeperData : `${dataDir}/${h.name}/zookeeper`,
     };
   });
   const brokers = hosts.map((h, i) => ({
@@ -270,7 +321,7 @@ export function planCluster(raw: Record<string, unknown>, ctx: PlanContext): Clu
     host: h.name,
     address: h.address,
     port: kafka.port,
-    logDir: `${dataDir}/${h.name}/kafka-logs`,
+    logDir: target === "docker" ? DOCKER_DIRS.kafkaLogs : `${dataDir}/${h.name}/kafka-logs`,
   }));
   return {
     target,
@@ -285,5 +336,16 @@ export function planCluster(raw: Record<string, unknown>, ctx: PlanContext): Clu
     dataDir,
     distribution: kafka.distribution ?? { url: defaultDistributionUrl(kafka.version ?? ctx.defaultKafkaVersion) },
     serviceManager: cfg.serviceManager ?? "auto",
+    ...(target === "docker" ? { docker: dockerPlan(cfg.docker, kafka.version ?? ctx.defaultKafkaVersion) } : {}),
+  };
+}
+
+function dockerPlan(cfg: z.output<typeof configSchema>["docker"], kafkaVersion: string): DockerPlan {
+  return {
+    network: cfg?.network ?? "kafka-cluster",
+    kafkaImage: cfg?.kafkaImage ?? DOCKER_IMAGES.kafka(kafkaVersion),
+    zookeeperImage: cfg?.zookeeperImage ?? DOCKER_IMAGES.zookeeper,
+    nodeImage: cfg?.nodeImage ?? DOCKER_IMAGES.node,
+    restart: cfg?.restart ?? "unless-stopped",
   };
 }

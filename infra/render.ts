@@ -31,6 +31,17 @@ export interface BrokerFileSpec {
   readonly logDir: string;
   /** Extra settings; they override SAFE_BROKER_SETTINGS. */
   readonly settings?: Readonly<Record<string, PropertyValue>>;
+  /**
+   * A second listener, EXTERNAL, for clients outside a private network (the
+   * docker target's published ports): bound to `bind`, advertised as
+   * `advertised`. Brokers keep talking to each other on PLAINTEXT.
+   */
+  readonly external?: { readonly bind: HostPort; readonly advertised: HostPort };
+}
+
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
 }
 
 export interface ZooKeeperServer {
@@ -70,10 +81,20 @@ export function renderProperties(header: string, entries: ReadonlyArray<readonly
 /** server.properties: identity and listeners first, then settings sorted by key. */
 export function renderServerProperties(spec: BrokerFileSpec): string {
   const listener = `PLAINTEXT://${spec.host}:${spec.port}`;
+  const ext = spec.external;
+  const listeners: Array<[string, PropertyValue]> = ext
+    ? [
+        ["listeners", `${listener},EXTERNAL://${ext.bind.host}:${ext.bind.port}`],
+        ["advertised.listeners", `${listener},EXTERNAL://${ext.advertised.host}:${ext.advertised.port}`],
+        ["listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,EXTERNAL:PLAINTEXT"],
+      ]
+    : [
+        ["listeners", listener],
+        ["advertised.listeners", listener],
+      ];
   const identity: Array<[string, PropertyValue]> = [
     ["broker.id", spec.id],
-    ["listeners", listener],
-    ["advertised.listeners", listener],
+    ...listeners,
     ["log.dirs", spec.logDir],
     ["zookeeper.connect", spec.zookeeperConnect],
   ];
