@@ -65,7 +65,8 @@ export function dockerContainer(args: DockerContainerArgs, opts: pulumi.CustomRe
       image: args.image.imageId,
       ...(spec.command ? { command: spec.command } : {}),
       envs: spec.env,
-      uploads: Object.entries(spec.files).map(([file, content]) => ({ file, content })),
+      // Readable by the non-root users the images run as (appuser, zookeeper, node).
+      uploads: Object.entries(spec.files).map(([file, content]) => ({ file, content, permissions: "0644" })),
       ports: spec.ports.map((p) => ({ internal: p.internal, external: p.external, ip: p.ip })),
       volumes: volumes.map((v) => ({ volumeName: v.volume.name, containerPath: v.containerPath })),
       networksAdvanced: [{ name: args.network, aliases: [spec.name] }],

@@ -128,6 +128,9 @@ describe("docker target (Pulumi mocks)", () => {
       expect(broker.name).toBe(`kafka-broker-${i + 1}`);
       expect(broker.inputs.image).toBe("sha256:apache/kafka:3.9.2");
       expect(broker.inputs.command).toEqual(["/opt/kafka/bin/kafka-server-start.sh", "/etc/kafka-cluster/server.properties"]);
+      expect(broker.inputs.uploads.map((u: { file: string; permissions: string }) => [u.file, u.permissions])).toEqual([
+        ["/etc/kafka-cluster/server.properties", "0644"],
+      ]);
       const props = properties(upload(broker, "/etc/kafka-cluster/server.properties"));
       expect(props.get("broker.id")).toBe(String(i + 1));
       expect(props.get("listeners")).toBe(`PLAINTEXT://${h.name}:9092,EXTERNAL://0.0.0.0:9093`);
