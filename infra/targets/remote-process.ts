@@ -85,9 +85,13 @@ async function startRemote(inputs: RemoteProcessInputs): Promise<ServiceManager>
       await ssh.run(privileged(inputs, `cat > ${q(unitPath(inputs.unit))}`), unit);
       await ssh.run(privileged(inputs, `systemctl daemon-reload && systemctl enable --now ${q(inputs.unit)}`));
     } else {
-      // setsid: its own session, so it outlives the SSH session; $! is then the JVM's pid.
+      // setsid: its own session, so it outlives the SSH session. Only the
+      // simple command goes to the background: nohup and setsid exec, so $! is
+      // the JVM's pid, and nothing left running holds the channel's stdout
+      // (a backgrounded `cd && ...` list would be a subshell that does, and
+      // the exec would never end).
       const cmd = [inputs.command, ...inputs.args].map(q).join(" ");
-      await ssh.run(`cd ${q(inputs.workDir)} && nohup setsid ${cmd} > ${q(outFile(inputs))} 2>&1 < /dev/null & echo $! > ${q(pidFile(inputs))}`);
+      await ssh.run(`cd ${q(inputs.workDir)} || exit 1; nohup setsid ${cmd} > ${q(outFile(inputs))} 2>&1 < /dev/null & echo $! > ${q(pidFile(inputs))}`);
     }
     try {
       await waitUntilReady(inputs.ready, {

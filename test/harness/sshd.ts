@@ -1,0 +1,203 @@
+// Real OpenSSH servers on loopback addresses, one per "host", for the ssh
+// target's end-to-end test. Each sshd has its own config, host key and PID
+// namespace (so everything started over SSH, even detached with setsid, dies
+// with it), shares one client key made here, and dies with this process.
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { killGroup, killOnExit, removeOnExit } from "./exit-cleanup";
+
+const exec = promisify(execFile);
+const SSHD = "/usr/sbin/sshd";
+
+export interface SshHost {
+  readonly address: string;
+  readonly port: number;
+  readonly user: string;
+  /** The client's private key, OpenSSH format (ed25519). */
+  readonly privateKey: string;
+}
+
+export interface SshHosts {
+  readonly hosts: readonly SshHost[];
+  /** Stops every sshd (and all it started) and removes the temp dir. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface SshHostsOptions {
+  /** One sshd per address, e.g. 127.0.40.1, .2, .3. */
+  readonly addresses: readonly string[];
+  readonly port: number;
+  /** How long to wait until every sshd answers with its banner. Default 20 s. */
+  readonly readyTimeoutMs?: number;
+}
+
+export class SshdStartError extends Error {
+  constructor(message: string, readonly logTail: string) {
+    super(logTail ? `${message}\n--- sshd log ---\n${logTail}` : message);
+    this.name = "SshdStartError";
+  }
+}
+
+/** The sshd_config of one host: key authentication for `user` only, nothing that needs a real system set-up. */
+export function renderSshdConfig(o: { address: string; port: number; hostKey: string; pidFile: string; authorizedKeys: string; user: string }): string {
+  return [
+    `ListenAddress ${o.address}:${o.port}`,
+    `HostKey ${o.hostKey}`,
+    `PidFile ${o.pidFile}`,
+    `AuthorizedKeysFile ${o.authorizedKeys}`,
+    `AllowUsers ${o.user}`,
+    "PubkeyAuthentication yes",
+    "PasswordAuthentication no",
+    "KbdInteractiveAuthentication no",
+    "PermitRootLogin prohibit-password",
+    // Temp dirs and keys owned by whoever runs the tests; no PAM stack needed.
+    "StrictModes no",
+    "UsePAM no",
+    "Subsystem sftp internal-sftp",
+    "LogLevel INFO",
+    "",
+  ].join("\n");
+}
+
+function tail(file: string, lines = 20): string {
+  try {
+    return fs.readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+  } catch {
+    return "";
+  }
+}
+
+/** True once host:port accepts a connection and sends an SSH banner ("SSH-2.0-..."). */
+function answersBanner(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port, timeout: 2_000 });
+    let seen = "";
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.on("data", (d: Buffer) => {
+      seen += d.toString("latin1");
+      if (seen.includes("\n")) done(seen.startsWith("SSH-2.0-"));
+    });
+    socket.once("error", () => done(false));
+    socket.once("timeout", () => done(false));
+    socket.once("end", () => done(false));
+  });
+}
+
+/** Logs in with the client key and runs `true`; resolves with why it failed, or undefined. */
+async function loginFails(host: SshHost): Promise<string | undefined> {
+  const { Client } = await import("ssh2");
+  const client = new Client();
+  try {
+    return await new Promise<string | undefined>((resolve) => {
+      client.once("error", (err: Error) => resolve(err.message));
+      client.once("ready", () =>
+        client.exec("true", (err, stream) => {
+          if (err) return resolve(err.message);
+          stream.on("close", (code: number | null) => resolve(code === 0 ? undefined : `'true' exited with ${code}`)).resume();
+        }),
+      );
+      client.connect({ host: host.address, port: host.port, username: host.user, privateKey: host.privateKey, readyTimeout: 5_000 });
+    });
+  } finally {
+    client.end();
+  }
+}
+
+export async function startSshHosts(options: SshHostsOptions): Promise<SshHosts> {
+  const readyTimeoutMs = options.readyTimeoutMs ?? 20_000;
+  if (!fs.existsSync(SSHD)) throw new SshdStartError(`${SSHD} not found; install openssh-server (npm run setup does)`, "");
+  // unshare --pid and sshd's privilege separation directory need root.
+  if (process.getuid?.() !== 0) throw new SshdStartError("the sshd harness runs as root (a PID namespace per sshd); run the ssh end-to-end test as root", "");
+  const user = os.userInfo().username;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kafka-cluster-sshd-"));
+  const dirRemoved = removeOnExit(dir);
+  const children: ChildProcess[] = [];
+
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    await Promise.all(
+      children.map(async (child) => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const exited = once(child, "exit");
+        killGroup(child, "SIGTERM");
+        const timer = setTimeout(() => killGroup(child, "SIGKILL"), 5_000);
+        await exited;
+        clearTimeout(timer);
+      }),
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
+    dirRemoved();
+  };
+
+  try {
+    const clientKey = path.join(dir, "client_ed25519");
+    await exec("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "kafka-cluster-test", "-f", clientKey]);
+    const privateKey = fs.readFileSync(clientKey, "utf8");
+    const authorizedKeys = path.join(dir, "authorized_keys");
+    fs.copyFileSync(`${clientKey}.pub`, authorizedKeys);
+    // sshd's privilege separation directory; a fresh container may lack it.
+    fs.mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
+
+    const hosts: SshHost[] = [];
+    const logs: string[] = [];
+    for (const address of options.addresses) {
+      const hostDir = path.join(dir, address);
+      fs.mkdirSync(hostDir);
+      const hostKey = path.join(hostDir, "ssh_host_ed25519_key");
+      await exec("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", address, "-f", hostKey]);
+      const config = path.join(hostDir, "sshd_config");
+      fs.writeFileSync(
+        config,
+        renderSshdConfig({ address, port: options.port, hostKey, pidFile: path.join(hostDir, "sshd.pid"), authorizedKeys, user }),
+      );
+      const log = path.join(hostDir, "sshd.log");
+      const out = fs.openSync(log, "a");
+      // setpriv: dies with this process; unshare: a PID namespace of its own,
+      // torn down with sshd, so processes started over SSH die with it too.
+      const child = spawn(
+        "setpriv",
+        ["--pdeathsig", "KILL", "--", "unshare", "--pid", "--fork", "--kill-child", "--mount-proc", "--", SSHD, "-D", "-e", "-f", config],
+        { cwd: hostDir, detached: true, stdio: ["ignore", out, out] },
+      );
+      fs.closeSync(out);
+      killOnExit(child);
+      children.push(child);
+      hosts.push({ address, port: options.port, user, privateKey });
+      logs.push(log);
+    }
+
+    // Ready: each sshd answers with its banner (polled until a deadline),
+    // then a key login runs a command (once: a failure there is no race).
+    const deadline = Date.now() + readyTimeoutMs;
+    for (const [i, host] of hosts.entries()) {
+      const child = children[i]!;
+      while (!(await answersBanner(host.address, host.port))) {
+        if (child.exitCode !== null || child.signalCode !== null) {
+          throw new SshdStartError(`sshd for ${host.address}:${host.port} exited during start-up`, tail(logs[i]!));
+        }
+        if (Date.now() > deadline) {
+          throw new SshdStartError(`sshd for ${host.address}:${host.port} sent no SSH banner within ${readyTimeoutMs} ms`, tail(logs[i]!));
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const failure = await loginFails(host);
+      if (failure !== undefined) {
+        throw new SshdStartError(`sshd for ${host.address}:${host.port} refused the test key's login: ${failure}`, tail(logs[i]!));
+      }
+    }
+    return { hosts, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
