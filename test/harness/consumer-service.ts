@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
+import { quietKafkajsTimers } from "../../topics/kafkajs-timers";
 
 const ROOT = path.resolve(__dirname, "../..");
 /** tsx's loader in this process (no tsx CLI wrapper), so the child's pid is the service's. */
@@ -101,6 +102,7 @@ export async function waitForHealth(baseUrl: string, what: string, timeoutMs: nu
 
 /** Creates a topic with kafkajs and waits for its leaders. */
 export async function createTopic(bootstrapServers: string, topic: string, partitions: number, replicationFactor: number): Promise<void> {
+  quietKafkajsTimers();
   const { Kafka, logLevel } = await import("kafkajs");
   const admin = new Kafka({ brokers: bootstrapServers.split(","), logLevel: logLevel.NOTHING }).admin();
   await admin.connect();

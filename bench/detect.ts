@@ -1,0 +1,92 @@
+// How fast the service sees a broker failure: SIGKILL the leader of a
+// partition, then time (a) the partition's state znode changing (its mtime:
+// the floor, set by the controller once the broker's ZooKeeper session
+// expires) and (b) /health showing the new leader (polled every 5 ms).
+// Run: npm run bench:detect [-- runs]
+import * as os from "node:os";
+import type * as zookeeper from "node-zookeeper-client";
+import { startTestCluster } from "../test/harness/cluster";
+import { createTopic, getJson, startService, waitUntil, type ServiceProcess } from "../test/harness/consumer-service";
+import { connectZk } from "../test/harness/zk";
+import { printTable, summarize } from "./table";
+
+const PREFIX = "127.0.52";
+const TOPIC = "bench-detect";
+
+interface Row {
+  partition: number;
+  leader: number | null;
+  state: string;
+}
+
+async function partitionRow(svc: ServiceProcess, partition: number): Promise<Row | undefined> {
+  const { body } = await getJson(`${svc.baseUrl}/health`);
+  return (body.partitions as Row[]).find((p) => p.partition === partition);
+}
+
+/** The state znode's last modification time (ZooKeeper's clock; same machine). */
+function stateMtime(client: zookeeper.Client, partition: number): Promise<number> {
+  return new Promise((resolve, reject) =>
+    client.getData(`/brokers/topics/${TOPIC}/partitions/${partition}/state`, (err, _data, stat) =>
+      err ? reject(err) : resolve(Number(stat.mtime.readBigInt64BE())),
+    ),
+  );
+}
+
+async function main(): Promise<void> {
+  const runs = Number(process.argv[2] ?? 5);
+  const cluster = await startTestCluster({
+    addressPrefix: PREFIX,
+    // Shorter than the default 18 s so runs are quick; the floor moves with it, the gap does not.
+    brokerSettings: { "zookeeper.session.timeout.ms": 6000, "leader.imbalance.check.interval.seconds": 5 },
+  });
+  let svc: ServiceProcess | undefined;
+  const zk = await connectZk(cluster.zookeeperConnect, 10_000);
+  try {
+    await createTopic(cluster.bootstrapServers, TOPIC, 3, 3);
+    svc = await startService({
+      KAFKA_BOOTSTRAP_SERVERS: cluster.bootstrapServers,
+      ZOOKEEPER_CONNECT: cluster.zookeeperConnect,
+      TOPICS: TOPIC,
+      GROUP_ID: "bench-detect",
+      HTTP_HOST: `${PREFIX}.1`,
+      HTTP_PORT: "18091",
+      LOG_LEVEL: "warn",
+    });
+    const floor: number[] = [];
+    const seen: number[] = [];
+    const gap: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      await waitUntil("200 from /health", 120_000, async () => (await getJson(`${svc!.baseUrl}/health`)).status === 200, 200);
+      const partition = i % 3;
+      const victim = (await partitionRow(svc, partition))!.leader!;
+      const killedAt = Date.now();
+      await cluster.stopBroker(victim, "SIGKILL");
+      await waitUntil(`a new leader for partition ${partition}`, 60_000, async () => {
+        const r = await partitionRow(svc!, partition);
+        return r !== undefined && r.leader !== victim;
+      }, 5);
+      const seenAt = Date.now();
+      const changedAt = await stateMtime(zk, partition);
+      floor.push(changedAt - killedAt);
+      seen.push(seenAt - killedAt);
+      gap.push(seenAt - changedAt);
+      console.log(`run ${i + 1}: broker ${victim} killed; znode changed after ${changedAt - killedAt} ms, /health showed it after ${seenAt - killedAt} ms`);
+      await cluster.startBroker(victim);
+    }
+    printTable(`detecting a killed partition leader, ${runs} runs, zookeeper.session.timeout.ms=6000, ${os.cpus().length} cores`, [
+      summarize("SIGKILL to state znode change (ms)", floor),
+      summarize("SIGKILL to /health showing it (ms)", seen),
+      summarize("znode change to /health (ms)", gap),
+    ]);
+  } finally {
+    await svc?.stop("SIGTERM");
+    zk.close();
+    await cluster.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
