@@ -1,7 +1,8 @@
 // Drains one million 100-byte messages from a 3x3 topic with the consumer
 // service, kcat and Kafka's console consumer, in the same run on the same
 // topic (each output to /dev/null), and prints messages per second, the
-// ratios, and the service's peak resident memory while draining.
+// ratios, and the service's peak resident memory while draining. The service
+// runs as it is deployed: the bundle with its heap flags (consumer/bundle.ts).
 // Run: npm run bench:consume [-- runs [messages]]
 import { spawn } from "node:child_process";
 import { once } from "node:events";
@@ -65,7 +66,7 @@ function peakRssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-async function serviceDrain(cluster: TestCluster, count: number, group: string): Promise<{ ms: number; rssMb: number }> {
+async function serviceDrain(cluster: TestCluster, count: number, group: string): Promise<{ ms: number; joinMs: number; rssMb: number }> {
   const started = performance.now();
   const svc = await startService({
     KAFKA_BOOTSTRAP_SERVERS: cluster.bootstrapServers,
@@ -77,14 +78,16 @@ async function serviceDrain(cluster: TestCluster, count: number, group: string):
     HTTP_PORT: "18090",
     LOG_LEVEL: "warn",
     ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
-  });
+  }, { asDeployed: true });
   try {
+    let joinMs = NaN;
     await waitUntil(`the service to count ${count} messages`, 600_000, async () => {
       const { body } = await getJson(`${svc.baseUrl}/stats`);
+      if (Number.isNaN(joinMs) && body.joined) joinMs = performance.now() - started;
       return body.messages >= count;
     }, 20);
     const ms = performance.now() - started;
-    return { ms, rssMb: peakRssMb(svc.child.pid!) };
+    return { ms, joinMs, rssMb: peakRssMb(svc.child.pid!) };
   } finally {
     await svc.stop("SIGTERM");
   }
@@ -116,7 +119,7 @@ async function main(): Promise<void> {
       ratio.kcat.push((100 * sv) / k);
       ratio.console.push((100 * sv) / c);
       rss.push(s.rssMb);
-      console.log(`run ${i + 1}: kcat ${k.toFixed(0)}/s, console consumer ${c.toFixed(0)}/s, service ${sv.toFixed(0)}/s, service peak RSS ${s.rssMb.toFixed(0)} MB`);
+      console.log(`run ${i + 1}: kcat ${k.toFixed(0)}/s, console consumer ${c.toFixed(0)}/s, service ${sv.toFixed(0)}/s (joined its group after ${s.joinMs.toFixed(0)} ms), service peak RSS ${s.rssMb.toFixed(0)} MB`);
     }
     printTable(`draining ${count} messages of 100 bytes from a 3x3 topic (process start to last message), ${runs} runs, ${os.cpus().length} cores`, [
       summarize("kcat (messages/s)", rate.kcat),

@@ -52,7 +52,7 @@ async function main(): Promise<void> {
       HTTP_HOST: `${PREFIX}.1`,
       HTTP_PORT: "18091",
       LOG_LEVEL: "warn",
-    });
+    }, { asDeployed: true });
     const floor: number[] = [];
     const seen: number[] = [];
     const gap: number[] = [];

@@ -2,6 +2,7 @@
 // where and how the consumer service runs, or every problem with its path.
 import { z } from "zod";
 import type { ClusterPlan, PlannedHost } from "../infra/plan";
+import { DEFAULT_MAX_HEAP_MB } from "./bundle";
 
 const topicName = z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, "must be a Kafka topic name");
 
@@ -14,6 +15,7 @@ const schema = z.strictObject({
   outputTopic: topicName.optional(),
   topics: z.array(topicName).min(1).default(["Hello-Kafka"]),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
+  maxHeapMb: z.number().int().min(32).max(65_536).default(DEFAULT_MAX_HEAP_MB),
 });
 
 export type ConsumerConfigInput = z.input<typeof schema>;
@@ -23,6 +25,8 @@ export interface ConsumerPlan {
   readonly port: number;
   readonly topics: string[];
   readonly healthUrl: string;
+  /** Node.js's old-generation limit for the service (consumer/bundle.ts). */
+  readonly maxHeapMb: number;
   /** The service's environment (consumer/config.ts). */
   readonly env: Record<string, string>;
 }
@@ -36,7 +40,7 @@ export interface ConsumerPlanResult {
 /**
  * Plans the consumer. Unset, it runs on the `local` and `docker` targets
  * (everything it needs is on this machine or in an image); on `ssh` set
- * `enabled: true` (the hosts need Node.js 18 or newer).
+ * `enabled: true` (the host needs Node.js 20.6 or newer on its PATH: the service reads its settings with `node --env-file`).
  */
 export function planConsumer(raw: unknown, plan: ClusterPlan, namespace = "kafka-cluster"): ConsumerPlanResult {
   const key = `${namespace}:consumer`;
@@ -82,5 +86,5 @@ export function planConsumer(raw: unknown, plan: ClusterPlan, namespace = "kafka
     LOG_LEVEL: c.logLevel,
     ...(c.outputTopic ? { OUTPUT_TOPIC: c.outputTopic } : {}),
   };
-  return { consumer: { host, port: c.port, topics: c.topics, healthUrl: `http://${host.address}:${c.port}/health`, env }, problems };
+  return { consumer: { host, port: c.port, topics: c.topics, healthUrl: `http://${host.address}:${c.port}/health`, maxHeapMb: c.maxHeapMb, env }, problems };
 }

@@ -133,22 +133,20 @@ export class WordCountStream {
     if (this.stopping) return; // not counted, not committed: the next start reads it again
     this.batches++;
     try {
-      const { topic, partition } = batch;
-      let closed: ClosedWindow | undefined;
+      const key = partitionKey(batch.topic, batch.partition);
       let now = Date.now();
       let n = 0;
+      let last: string | undefined;
       for (const message of batch.messages) {
         if (this.stopping || !isRunning() || isStale()) break;
         // One clock read per 256 messages: windows are seconds long.
         if ((++n & 255) === 0) now = Date.now();
-        closed = this.windows.add(message.value ? message.value.toString("utf8") : "", now, topic, partition, message.offset) ?? closed;
-        if (closed) {
-          this.emit(closed);
-          closed = undefined;
-        }
-        resolveOffset(message.offset);
+        this.emit(this.windows.add(message.value ? message.value.toString("utf8") : "", now, key, message.offset));
+        last = message.offset;
         this.messages++;
       }
+      // Resolving the last counted offset marks everything before it too.
+      if (last !== undefined) resolveOffset(last);
       await heartbeat();
     } finally {
       this.batches--;

@@ -16,9 +16,50 @@ export interface ClosedWindow {
   readonly commitOffsets: Record<string, string>;
 }
 
-/** Lower-case words: runs of letters, digits, apostrophes and hyphens. */
+const WORD = /[\p{L}\p{N}][\p{L}\p{N}'-]*/gu;
+
+/** Lower-case words: a letter or digit, then letters, digits, apostrophes and hyphens. */
 export function splitWords(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}'-]*/gu) ?? [];
+  return text.toLowerCase().match(WORD) ?? [];
+}
+
+/** ASCII classes after lower-casing: 1 starts or continues a word (a-z, 0-9), 2 only continues it (' and -). */
+const ASCII_CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  ASCII_CLASS[c] = /[a-z0-9]/.test(ch) ? 1 : ch === "'" || ch === "-" ? 2 : 0;
+}
+
+/**
+ * Adds the words of `text` (as splitWords finds them) to `counts`; returns how
+ * many there were. This runs for every message, so ASCII text is scanned by
+ * character code without building an array of words; other text takes the
+ * Unicode-aware regular expression.
+ */
+export function countWords(text: string, counts: Map<string, number>): number {
+  const lower = text.toLowerCase();
+  const n = lower.length;
+  for (let i = 0; i < n; i++) {
+    if (lower.charCodeAt(i) > 127) {
+      const words = lower.match(WORD) ?? [];
+      for (const word of words) counts.set(word, (counts.get(word) ?? 0) + 1);
+      return words.length;
+    }
+  }
+  let words = 0;
+  let i = 0;
+  while (i < n) {
+    if (ASCII_CLASS[lower.charCodeAt(i)] !== 1) {
+      i++;
+      continue;
+    }
+    const start = i++;
+    while (i < n && ASCII_CLASS[lower.charCodeAt(i)] !== 0) i++;
+    const word = lower.slice(start, i);
+    counts.set(word, (counts.get(word) ?? 0) + 1);
+    words++;
+  }
+  return words;
 }
 
 export const partitionKey = (topic: string, partition: number): string => `${topic}/${partition}`;
@@ -50,18 +91,15 @@ export class TumblingWindows {
   }
 
   /**
-   * Counts one message at processing time `now`; returns the window it closed,
-   * if `now` is past the open one. Offsets are strings, as Kafka clients give them.
+   * Counts one message of partition `key` (partitionKey) at processing time
+   * `now`; returns the window it closed, if `now` is past the open one.
+   * Offsets are strings, as Kafka clients give them.
    */
-  add(text: string, now: number, topic: string, partition: number, offset: string): ClosedWindow | undefined {
+  add(text: string, now: number, key: string, offset: string): ClosedWindow | undefined {
     const closed = this.tick(now);
     const w = (this.open ??= { start: this.windowStart(now), messages: 0, words: 0, counts: new Map(), offsets: new Map() });
     w.messages += 1;
-    for (const word of splitWords(text)) {
-      w.words += 1;
-      w.counts.set(word, (w.counts.get(word) ?? 0) + 1);
-    }
-    const key = partitionKey(topic, partition);
+    w.words += countWords(text, w.counts);
     const seen = w.offsets.get(key);
     if (seen === undefined || greater(offset, seen)) w.offsets.set(key, offset);
     return closed;

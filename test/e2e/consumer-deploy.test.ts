@@ -70,6 +70,12 @@ describe("consumer service deployed by Pulumi", () => {
     });
     expect(h.body.partitions.map((p: { topic: string; state: string }) => `${p.topic}:${p.state}`)).toEqual(Array(3).fill("Hello-Kafka:ok"));
     expect(fs.readFileSync(path.join(dataDir, "hadoop-nn", "consumer", "consumer.env"), "utf8")).toContain(`HTTP_HOST="${ADDRESSES[0]}"`);
+    // The bundle, as on the other targets, with the service's heap limits.
+    const script = path.join(dataDir, "hadoop-nn", "consumer", "consumer.js");
+    expect(fs.statSync(script).size).toBeGreaterThan(10_000);
+    const service = (await stackProcesses()).filter((l) => l.includes(script));
+    expect(service).toHaveLength(1);
+    expect(service[0]).toContain("--max-semi-space-size=1 --max-old-space-size=64");
   });
 
   it("destroy stops it: the port closes and no process of the stack is left", async () => {

@@ -2,8 +2,11 @@
 // tests and benchmarks, and polls its HTTP endpoints with deadlines.
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
+import { bundleService, serviceNodeFlags } from "../../consumer/bundle";
 import { quietKafkajsTimers } from "../../topics/kafkajs-timers";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -24,17 +27,34 @@ process.on("exit", () => {
   for (const c of running) c.kill("SIGKILL");
 });
 
+export interface StartOptions {
+  readonly timeoutMs?: number;
+  /** Run it as deployments do (the esbuild bundle with the service's heap flags) rather than from source under tsx. */
+  readonly asDeployed?: boolean;
+}
+
 /** Starts the service with these env vars and waits until /health answers (any status). */
-export async function startService(env: Record<string, string>, timeoutMs = 30_000): Promise<ServiceProcess> {
+export async function startService(env: Record<string, string>, { timeoutMs = 30_000, asDeployed = false }: StartOptions = {}): Promise<ServiceProcess> {
   const host = env.HTTP_HOST ?? "127.0.0.1";
   const port = env.HTTP_PORT ?? "8080";
-  const child = spawn(process.execPath, SERVICE_ARGS, {
+  let bundleDir: string | undefined;
+  let args = SERVICE_ARGS;
+  if (asDeployed) {
+    bundleDir = fs.mkdtempSync(path.join(os.tmpdir(), "consumer-bundle-"));
+    const script = path.join(bundleDir, "consumer.js");
+    fs.writeFileSync(script, bundleService());
+    args = [...serviceNodeFlags(), script];
+  }
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   running.add(child);
-  child.once("exit", () => running.delete(child));
+  child.once("exit", () => {
+    running.delete(child);
+    if (bundleDir) fs.rmSync(bundleDir, { recursive: true, force: true });
+  });
   let out = "";
   child.stdout!.setEncoding("utf8").on("data", (d: string) => (out += d));
   child.stderr!.setEncoding("utf8").on("data", (d: string) => (out += d));

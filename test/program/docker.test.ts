@@ -159,6 +159,7 @@ describe("docker target (Pulumi mocks)", () => {
     expect(env.get("ZOOKEEPER_CONNECT")).toBe('"hadoop-nn-zookeeper:2181,hadoop-dn1-zookeeper:2181,hadoop-dn2-zookeeper:2181"');
     expect(env.get("HTTP_HOST")).toBe('"0.0.0.0"');
     expect(upload(consumer, "/app/consumer.js").length).toBeGreaterThan(10_000);
+    expect(consumer.inputs.command).toEqual(["node", "--max-semi-space-size=1", "--max-old-space-size=64", "--env-file=/app/consumer.env", "/app/consumer.js"]);
     expect(consumer.inputs.ports).toEqual([{ ip: "127.0.60.1", external: 8080, internal: 8080 }]);
 
     // Topics go through the published ports, after the cluster is ready.

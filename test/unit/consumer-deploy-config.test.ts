@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { planConsumer } from "../../consumer/deploy-config";
+import { serviceNodeArgs } from "../../consumer/bundle";
 import { renderEnvFile } from "../../consumer/deploy";
 import { planCluster } from "../../infra/plan";
 
@@ -19,6 +20,7 @@ describe("planConsumer", () => {
       port: 8080,
       topics: ["Hello-Kafka"],
       healthUrl: "http://127.0.10.1:8080/health",
+      maxHeapMb: 64,
       env: {
         KAFKA_BOOTSTRAP_SERVERS: "127.0.10.1:9092,127.0.10.2:9092,127.0.10.3:9092",
         ZOOKEEPER_CONNECT: local.zookeeperConnect,
@@ -35,17 +37,19 @@ describe("planConsumer", () => {
 
   it("takes every setting; on ssh it runs only when enabled", () => {
     expect(planConsumer(undefined, ssh).consumer).toBeUndefined();
-    const r = planConsumer({ enabled: true, host: "hadoop-dn1", port: 9000, groupId: "g", windowMs: 500, outputTopic: "counts", topics: ["a", "b"] }, ssh);
+    const r = planConsumer({ enabled: true, host: "hadoop-dn1", port: 9000, groupId: "g", windowMs: 500, outputTopic: "counts", topics: ["a", "b"], maxHeapMb: 256 }, ssh);
     expect(r.consumer?.healthUrl).toBe("http://10.9.0.2:9000/health");
+    expect(r.consumer?.maxHeapMb).toBe(256);
     expect(r.consumer?.env).toMatchObject({ TOPICS: "a,b", GROUP_ID: "g", WINDOW_MS: "500", OUTPUT_TOPIC: "counts", HTTP_HOST: "10.9.0.2" });
     expect(planConsumer({ enabled: false }, local)).toEqual({ consumer: undefined, problems: [] });
   });
 
   it("reports every bad value with its path and value", () => {
-    expect(planConsumer({ port: 0, windowMs: "1s", topics: ["ok", "bad topic"], colour: "red" }, local).problems).toEqual([
+    expect(planConsumer({ port: 0, windowMs: "1s", topics: ["ok", "bad topic"], maxHeapMb: 16, colour: "red" }, local).problems).toEqual([
       "kafka-cluster:consumer.port: Too small: expected number to be >=1, got 0",
       'kafka-cluster:consumer.windowMs: Invalid input: expected number, received string, got "1s"',
       'kafka-cluster:consumer.topics[1]: must be a Kafka topic name, got "bad topic"',
+      "kafka-cluster:consumer.maxHeapMb: Too small: expected number to be >=32, got 16",
       'kafka-cluster:consumer.colour: unknown key, got "red"',
     ]);
     expect(planConsumer({ host: "hadoop-x" }, local).problems).toEqual([
@@ -53,6 +57,11 @@ describe("planConsumer", () => {
     ]);
     expect(planConsumer({ port: 9092 }, local).problems).toEqual(["kafka-cluster:consumer.port: hadoop-nn already uses it for broker 1, got 9092"]);
     expect(planConsumer({ port: 2181 }, local).problems).toEqual(["kafka-cluster:consumer.port: hadoop-nn already uses it for ZooKeeper's client port, got 2181"]);
+  });
+
+  it("runs the bundle with a small young generation and the old-generation limit, the script last", () => {
+    expect(serviceNodeArgs("/d/consumer.env", "/d/consumer.js")).toEqual(["--max-semi-space-size=1", "--max-old-space-size=64", "--env-file=/d/consumer.env", "/d/consumer.js"]);
+    expect(serviceNodeArgs("/d/consumer.env", "/d/consumer.js", 256)).toContain("--max-old-space-size=256");
   });
 
   it("renders the env file node --env-file reads", () => {

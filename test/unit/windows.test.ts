@@ -1,12 +1,45 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { mergeOffsets, splitWords, TumblingWindows, WindowHistory } from "../../consumer/windows";
+import { countWords, mergeOffsets, splitWords, TumblingWindows, WindowHistory } from "../../consumer/windows";
 
 describe("splitWords", () => {
   it("lower-cases and splits on anything but letters, digits, apostrophes and inner hyphens", () => {
     expect(splitWords("Hello, Kafka! hello-kafka  it's 42\tTIMES")).toEqual(["hello", "kafka", "hello-kafka", "it's", "42", "times"]);
     expect(splitWords("  ...  ")).toEqual([]);
     expect(splitWords("Grüße aus Köln")).toEqual(["grüße", "aus", "köln"]);
+  });
+});
+
+describe("countWords", () => {
+  const counted = (text: string) => {
+    const counts = new Map<string, number>();
+    return { n: countWords(text, counts), counts };
+  };
+  const expected = (text: string) => {
+    const counts = new Map<string, number>();
+    for (const w of splitWords(text)) counts.set(w, (counts.get(w) ?? 0) + 1);
+    return { n: splitWords(text).length, counts };
+  };
+
+  it("counts what splitWords finds, ASCII or not", () => {
+    expect(counted("Hello, Kafka! hello-kafka  it's 42\tTIMES hello")).toEqual({
+      n: 7,
+      counts: new Map([["hello", 2], ["kafka", 1], ["hello-kafka", 1], ["it's", 1], ["42", 1], ["times", 1]]),
+    });
+    expect(counted("Grüße aus Köln, aus")).toEqual({ n: 4, counts: new Map([["grüße", 1], ["aus", 2], ["köln", 1]]) });
+    expect(counted("-' -x- '")).toEqual({ n: 1, counts: new Map([["x-", 1]]) });
+  });
+
+  it("property: the same counts as splitWords for any text", () => {
+    const text = fc.oneof(
+      fc.string({ unit: fc.constantFrom("a", "B", "z", "0", "9", "'", "-", " ", ",", "\t", "_", "ß", "İ", "é", "😀") }),
+      fc.string({ unit: "grapheme" }),
+    );
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(counted(t)).toEqual(expected(t));
+      }),
+    );
   });
 });
 
@@ -21,8 +54,8 @@ describe("TumblingWindows", () => {
 
   it("counts words per window and closes a window at its end", () => {
     const w = new TumblingWindows(1000);
-    expect(w.add("a b a", 100, "t", 0, "5")).toBeUndefined();
-    expect(w.add("b c", 999, "t", 1, "7")).toBeUndefined();
+    expect(w.add("a b a", 100, "t/0", "5")).toBeUndefined();
+    expect(w.add("b c", 999, "t/1", "7")).toBeUndefined();
     expect(w.tick(999)).toBeUndefined();
     expect(w.pendingMessages).toBe(2);
     const closed = w.tick(1000);
@@ -40,8 +73,8 @@ describe("TumblingWindows", () => {
 
   it("a message after the end closes the old window and opens the one it falls in", () => {
     const w = new TumblingWindows(1000);
-    w.add("x", 10, "t", 0, "0");
-    const closed = w.add("y", 3500, "t", 0, "1");
+    w.add("x", 10, "t/0", "0");
+    const closed = w.add("y", 3500, "t/0", "1");
     expect(closed?.counts).toEqual({ x: 1 });
     expect(closed?.commitOffsets).toEqual({ "t/0": "1" });
     const next = w.flush();
@@ -51,14 +84,14 @@ describe("TumblingWindows", () => {
 
   it("keeps the highest offset per partition, beyond 2^53", () => {
     const w = new TumblingWindows(1000);
-    w.add("a", 0, "t", 0, "9007199254740993");
-    w.add("a", 1, "t", 0, "3");
+    w.add("a", 0, "t/0", "9007199254740993");
+    w.add("a", 1, "t/0", "3");
     expect(w.flush()?.commitOffsets).toEqual({ "t/0": "9007199254740994" });
   });
 
   it("orders counts by frequency, then word", () => {
     const w = new TumblingWindows(1000);
-    w.add("b a c c", 0, "t", 0, "0");
+    w.add("b a c c", 0, "t/0", "0");
     expect(Object.entries(w.flush()?.counts ?? {})).toEqual([["c", 2], ["a", 1], ["b", 1]]);
   });
 
@@ -79,7 +112,7 @@ describe("TumblingWindows", () => {
         msgs.forEach((m, i) => {
           now += m.gap;
           for (const x of m.words) expected.set(x, (expected.get(x) ?? 0) + 1);
-          const c = w.add(m.words.join(" "), now, "t", 0, String(i));
+          const c = w.add(m.words.join(" "), now, "t/0", String(i));
           if (c) closed.push(c);
         });
         const last = w.flush();

@@ -1,0 +1,43 @@
+// How the consumer service is run wherever it is deployed: one CommonJS file
+// (consumer/main.ts and its npm dependencies, bundled by esbuild) on plain
+// Node.js with a small heap. The benchmark runs it the same way.
+import * as path from "node:path";
+
+const ROOT = path.resolve(__dirname, "..");
+
+/** The default old-generation limit (MB): kafka-cluster:consumer.maxHeapMb. */
+export const DEFAULT_MAX_HEAP_MB = 64;
+
+/**
+ * V8 heap limits for the service. Node sizes its heap from the machine's
+ * memory, so on a large host the young generation alone grows to ~100 MB of
+ * short-lived message objects (kafkajs makes several per message) before it
+ * is collected. A 1 MB semi-space keeps scavenges frequent and cheap, at no
+ * cost in throughput here; the old-generation limit bounds what survives them
+ * (window word tables, metadata). With the default, resident memory stays
+ * near 125 MB while draining a backlog (bench/consume.ts); raise maxHeapMb
+ * for windows with very large vocabularies.
+ */
+export function serviceNodeFlags(maxHeapMb = DEFAULT_MAX_HEAP_MB): string[] {
+  return ["--max-semi-space-size=1", `--max-old-space-size=${maxHeapMb}`];
+}
+
+/** consumer/main.ts and its npm dependencies as one CommonJS file (no checkout or node_modules needed to run it). */
+export function bundleService(): string {
+  const esbuild = require("esbuild") as typeof import("esbuild");
+  const out = esbuild.buildSync({
+    entryPoints: [path.join(ROOT, "consumer/main.ts")],
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    write: false,
+    logLevel: "silent",
+  });
+  return out.outputFiles[0]!.text;
+}
+
+/** Node.js arguments that run the bundle at `script` with settings from `envFile`; the script comes last (LocalProcess recognises the process by it). */
+export function serviceNodeArgs(envFile: string, script: string, maxHeapMb?: number): string[] {
+  return [...serviceNodeFlags(maxHeapMb), `--env-file=${envFile}`, script];
+}
