@@ -105,7 +105,7 @@ async function main(): Promise<void> {
     const produceMs = await timed("kcat", ["-P", "-b", cluster.bootstrapServers, "-t", TOPIC, "-X", "linger.ms=20", "-X", "batch.size=1000000"], file);
     console.log(`produced ${count} messages of 100 bytes in ${(produceMs / 1000).toFixed(1)} s`);
 
-    const rate = { kcat: [] as number[], console: [] as number[], service: [] as number[] };
+    const rate = { kcat: [] as number[], console: [] as number[], service: [] as number[], joined: [] as number[] };
     const ratio = { kcat: [] as number[], console: [] as number[] };
     const rss: number[] = [];
     for (let i = 0; i < runs; i++) {
@@ -116,6 +116,7 @@ async function main(): Promise<void> {
       rate.kcat.push(k);
       rate.console.push(c);
       rate.service.push(sv);
+      rate.joined.push(count / ((s.ms - s.joinMs) / 1000));
       ratio.kcat.push((100 * sv) / k);
       ratio.console.push((100 * sv) / c);
       rss.push(s.rssMb);
@@ -125,6 +126,7 @@ async function main(): Promise<void> {
       summarize("kcat (messages/s)", rate.kcat),
       summarize("console consumer (messages/s)", rate.console),
       summarize("service (messages/s)", rate.service),
+      summarize("service, from joining its group (messages/s)", rate.joined),
       summarize("service / kcat (%)", ratio.kcat),
       summarize("service / console consumer (%)", ratio.console),
       summarize("service peak RSS (MB)", rss),

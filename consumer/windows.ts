@@ -23,40 +23,110 @@ export function splitWords(text: string): string[] {
   return text.toLowerCase().match(WORD) ?? [];
 }
 
-/** ASCII classes after lower-casing: 1 starts or continues a word (a-z, 0-9), 2 only continues it (' and -). */
+/** ASCII classes: 1 starts or continues a word (letters, digits), 2 only continues it (' and -). */
 const ASCII_CLASS = new Uint8Array(128);
 for (let c = 0; c < 128; c++) {
   const ch = String.fromCharCode(c);
-  ASCII_CLASS[c] = /[a-z0-9]/.test(ch) ? 1 : ch === "'" || ch === "-" ? 2 : 0;
+  ASCII_CLASS[c] = /[A-Za-z0-9]/.test(ch) ? 1 : ch === "'" || ch === "-" ? 2 : 0;
+}
+
+/** FNV-1a over the char codes text[start, end). */
+function hashOf(text: string, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h;
+}
+
+/**
+ * Count per word, as a hash table with open addressing keyed by ranges of a
+ * text: a word already seen is counted by comparing it in place, so only new
+ * words become strings. This runs for every word of every message, where a
+ * Map would need a new string, and its hash, per word.
+ */
+export class WordCounts {
+  private mask = 255;
+  private words: (string | undefined)[] = new Array(256).fill(undefined);
+  private hashes = new Int32Array(256);
+  private counts = new Float64Array(256);
+  size = 0;
+
+  /** Counts text[start, end), whose FNV-1a hash is `hash`. */
+  add(text: string, start: number, end: number, hash: number): void {
+    const len = end - start;
+    for (let i = hash & this.mask; ; i = (i + 1) & this.mask) {
+      const w = this.words[i];
+      if (w === undefined) {
+        this.words[i] = text.slice(start, end);
+        this.hashes[i] = hash;
+        this.counts[i] = 1;
+        if (++this.size * 2 > this.mask) this.grow();
+        return;
+      }
+      if (this.hashes[i] === hash && w.length === len && text.startsWith(w, start)) {
+        this.counts[i]!++;
+        return;
+      }
+    }
+  }
+
+  private grow(): void {
+    const { words, hashes, counts } = this;
+    const size = words.length * 2;
+    this.mask = size - 1;
+    this.words = new Array(size).fill(undefined);
+    this.hashes = new Int32Array(size);
+    this.counts = new Float64Array(size);
+    for (let j = 0; j < words.length; j++) {
+      const w = words[j];
+      if (w === undefined) continue;
+      let i = hashes[j]! & this.mask;
+      while (this.words[i] !== undefined) i = (i + 1) & this.mask;
+      this.words[i] = w;
+      this.hashes[i] = hashes[j]!;
+      this.counts[i] = counts[j]!;
+    }
+  }
+
+  entries(): [string, number][] {
+    const out: [string, number][] = [];
+    for (let i = 0; i < this.words.length; i++) {
+      const w = this.words[i];
+      if (w !== undefined) out.push([w, this.counts[i]!]);
+    }
+    return out;
+  }
 }
 
 /**
  * Adds the words of `text` (as splitWords finds them) to `counts`; returns how
- * many there were. This runs for every message, so ASCII text is scanned by
- * character code without building an array of words; other text takes the
- * Unicode-aware regular expression.
+ * many there were. ASCII text is scanned by character code (lower-cased only
+ * if it has capitals); other text takes the Unicode-aware regular expression.
  */
-export function countWords(text: string, counts: Map<string, number>): number {
-  const lower = text.toLowerCase();
-  const n = lower.length;
+export function countWords(text: string, counts: WordCounts): number {
+  let n = text.length;
+  let upper = false;
   for (let i = 0; i < n; i++) {
-    if (lower.charCodeAt(i) > 127) {
-      const words = lower.match(WORD) ?? [];
-      for (const word of words) counts.set(word, (counts.get(word) ?? 0) + 1);
+    const c = text.charCodeAt(i);
+    if (c > 127) {
+      const words = text.toLowerCase().match(WORD) ?? [];
+      for (const word of words) counts.add(word, 0, word.length, hashOf(word, 0, word.length));
       return words.length;
     }
+    if (c >= 65 && c <= 90) upper = true;
   }
+  const t = upper ? text.toLowerCase() : text;
+  n = t.length;
   let words = 0;
   let i = 0;
   while (i < n) {
-    if (ASCII_CLASS[lower.charCodeAt(i)] !== 1) {
+    if (ASCII_CLASS[t.charCodeAt(i)] !== 1) {
       i++;
       continue;
     }
-    const start = i++;
-    while (i < n && ASCII_CLASS[lower.charCodeAt(i)] !== 0) i++;
-    const word = lower.slice(start, i);
-    counts.set(word, (counts.get(word) ?? 0) + 1);
+    const start = i;
+    let h = 0x811c9dc5;
+    for (let c = t.charCodeAt(i); i < n && ASCII_CLASS[(c = t.charCodeAt(i))] !== 0; i++) h = Math.imul(h ^ c, 16777619);
+    counts.add(t, start, i, h);
     words++;
   }
   return words;
@@ -73,7 +143,7 @@ interface OpenWindow {
   start: number;
   messages: number;
   words: number;
-  counts: Map<string, number>;
+  counts: WordCounts;
   /** Highest offset counted per partition, as Kafka gives it (a decimal string). */
   offsets: Map<string, string>;
 }
@@ -97,7 +167,7 @@ export class TumblingWindows {
    */
   add(text: string, now: number, key: string, offset: string): ClosedWindow | undefined {
     const closed = this.tick(now);
-    const w = (this.open ??= { start: this.windowStart(now), messages: 0, words: 0, counts: new Map(), offsets: new Map() });
+    const w = (this.open ??= { start: this.windowStart(now), messages: 0, words: 0, counts: new WordCounts(), offsets: new Map() });
     w.messages += 1;
     w.words += countWords(text, w.counts);
     const seen = w.offsets.get(key);
@@ -116,7 +186,7 @@ export class TumblingWindows {
     const w = this.open;
     if (!w) return undefined;
     this.open = undefined;
-    const sorted = [...w.counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const sorted = w.counts.entries().sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     return {
       start: w.start,
       end: w.start + this.windowMs,

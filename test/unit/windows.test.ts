@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { countWords, mergeOffsets, splitWords, TumblingWindows, WindowHistory } from "../../consumer/windows";
+import { countWords, mergeOffsets, splitWords, WordCounts, TumblingWindows, WindowHistory } from "../../consumer/windows";
 
 describe("splitWords", () => {
   it("lower-cases and splits on anything but letters, digits, apostrophes and inner hyphens", () => {
@@ -12,12 +12,13 @@ describe("splitWords", () => {
 
 describe("countWords", () => {
   const counted = (text: string) => {
-    const counts = new Map<string, number>();
-    return { n: countWords(text, counts), counts };
+    const counts = new WordCounts();
+    const n = countWords(text, counts);
+    return { n, counts: new Map(counts.entries().sort((a, b) => (a[0] < b[0] ? -1 : 1))) };
   };
   const expected = (text: string) => {
     const counts = new Map<string, number>();
-    for (const w of splitWords(text)) counts.set(w, (counts.get(w) ?? 0) + 1);
+    for (const w of splitWords(text).sort()) counts.set(w, (counts.get(w) ?? 0) + 1);
     return { n: splitWords(text).length, counts };
   };
 
@@ -28,6 +29,17 @@ describe("countWords", () => {
     });
     expect(counted("Grüße aus Köln, aus")).toEqual({ n: 4, counts: new Map([["grüße", 1], ["aus", 2], ["köln", 1]]) });
     expect(counted("-' -x- '")).toEqual({ n: 1, counts: new Map([["x-", 1]]) });
+  });
+
+  it("keeps every word as the table grows", () => {
+    const counts = new WordCounts();
+    const words = Array.from({ length: 5000 }, (_, i) => `w${i.toString(36)}`);
+    expect(countWords(words.join(" "), counts)).toBe(5000);
+    expect(countWords(words.slice(0, 100).join(" ").toUpperCase(), counts)).toBe(100);
+    expect(counts.size).toBe(5000);
+    const m = new Map(counts.entries());
+    expect(m.size).toBe(5000);
+    expect(words.every((w, i) => m.get(w) === (i < 100 ? 2 : 1))).toBe(true);
   });
 
   it("property: the same counts as splitWords for any text", () => {
