@@ -1,6 +1,7 @@
 // Pure: what the program's resources are, told from their type tokens and
 // names as the engine reports them (preview JSON, policy packs, state export).
 // Shared by the preview summary (ci/summary.ts) and the policy pack (policy/).
+import { ROLE_LABEL } from "../infra/render-docker";
 
 /** Type tokens of the program's resources; dynamic resources are `pulumi-nodejs:dynamic/<module>:<type>`. */
 export const TYPES = {
@@ -11,7 +12,16 @@ export const TYPES = {
   localProcess: "pulumi-nodejs:dynamic/kafka-cluster:LocalProcess",
   remoteProcess: "pulumi-nodejs:dynamic/kafka-cluster:RemoteProcess",
   remoteInstall: "pulumi-nodejs:dynamic/kafka-cluster:RemoteKafkaInstall",
+  /** The docker target's brokers, ZooKeeper nodes and consumer service (`@pulumi/docker`). */
+  dockerContainer: "docker:index/container:Container",
+  /** A docker container's data (Kafka logs, ZooKeeper data), kept across container replacements. */
+  dockerVolume: "docker:index/volume:Volume",
 } as const;
+
+/** What runs a broker, a ZooKeeper node or the consumer service: a process (local, ssh) or a container (docker). */
+export function isProcess(type: string): boolean {
+  return type === TYPES.localProcess || type === TYPES.remoteProcess || type === TYPES.dockerContainer;
+}
 
 export type Role =
   | { readonly kind: "topic" }
@@ -32,11 +42,14 @@ export function urnParts(urn: string): { stack: string; project: string; type: s
   };
 }
 
-/** What a resource is: processes are `<cluster>-broker-<id>` and `<cluster>-zookeeper-<myid>`. */
+/**
+ * What a resource is: processes and containers are `<cluster>-broker-<id>` and
+ * `<cluster>-zookeeper-<myid>` (the consumer service's are not).
+ */
 export function roleOf(type: string, name: string): Role {
   if (type === TYPES.topic) return { kind: "topic" };
   if (type === TYPES.remoteInstall) return { kind: "install" };
-  if (type === TYPES.localProcess || type === TYPES.remoteProcess) {
+  if (isProcess(type)) {
     const m = /-(broker|zookeeper)-(\d+)$/.exec(name);
     if (m) return { kind: m[1] as "broker" | "zookeeper", id: Number(m[2]) };
   }
@@ -52,11 +65,28 @@ export function propertiesValue(text: string, key: string): string | undefined {
   return undefined;
 }
 
-/** The content of the file among a process's `files` (path -> content) whose name is `base`. */
-export function fileNamed(files: unknown, base: string): string | undefined {
-  if (!files || typeof files !== "object") return undefined;
-  for (const [p, content] of Object.entries(files as Record<string, unknown>)) {
-    if ((p === base || p.endsWith(`/${base}`)) && typeof content === "string") return content;
-  }
-  return undefined;
+type Props = Readonly<Record<string, unknown>>;
+
+/**
+ * The content of a process's config file named `base` (e.g. server.properties),
+ * from its inputs: `files` (path -> content) of a LocalProcess or
+ * RemoteProcess, `uploads` ([{ file, content }]) of a docker container.
+ */
+export function fileNamed(props: Props | undefined, base: string): string | undefined {
+  const named = (p: unknown): boolean => typeof p === "string" && (p === base || p.endsWith(`/${base}`));
+  const { files, uploads } = props ?? {};
+  const entries = Array.isArray(uploads)
+    ? uploads.map((u: { file?: unknown; content?: unknown } | null) => [u?.file, u?.content] as const)
+    : files && typeof files === "object"
+      ? Object.entries(files as Record<string, unknown>)
+      : [];
+  return entries.find(([p, content]) => named(p) && typeof content === "string")?.[1] as string | undefined;
+}
+
+/** A process's description, e.g. `hadoop-nn kafka broker 1`: its `label`, or a docker container's ROLE_LABEL label. */
+export function labelOf(props: Props | undefined): string | undefined {
+  if (typeof props?.label === "string") return props.label;
+  const labels = Array.isArray(props?.labels) ? (props.labels as Array<{ label?: unknown; value?: unknown } | null>) : [];
+  const value = labels.find((l) => l?.label === ROLE_LABEL)?.value;
+  return typeof value === "string" ? value : undefined;
 }

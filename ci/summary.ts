@@ -2,7 +2,7 @@
 // Markdown: hosts, ZooKeeper ensemble, brokers and topics after the change,
 // and every change classified destructive (data loss), disruptive (a
 // restart) or safe, destructive first.
-import { fileNamed, propertiesValue, roleOf, TYPES, urnParts, type Role } from "./resources";
+import { fileNamed, isProcess, labelOf, propertiesValue, roleOf, TYPES, urnParts, type Role } from "./resources";
 
 /** The parts of `pulumi preview --json` the summary reads. */
 export interface PreviewJson {
@@ -168,40 +168,49 @@ function changedKeys(olds: Props | undefined, news: Props | undefined): string[]
   return Object.keys({ ...olds, ...news }).filter((k) => k !== "__provider" && JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
 }
 
+/** The host a process runs on: the first word of its label. */
+const hostOf = (p: Props | undefined): string | undefined => labelOf(p)?.split(" ")[0];
+
 function processName(role: Role, p: Props | undefined, name: string): string {
-  const host = typeof p?.label === "string" ? p.label.split(" ")[0] : undefined;
+  const host = hostOf(p);
   const on = host ? ` (${host})` : "";
   if (role.kind === "broker") return `broker ${role.id}${on}`;
   if (role.kind === "zookeeper") return `ZooKeeper ${role.id}${on}`;
-  return typeof p?.label === "string" ? p.label : name;
+  return labelOf(p) ?? name;
 }
 
-function processChange(op: string, role: Role, name: string, olds: Props | undefined, news: Props | undefined): Change {
+function processChange(op: string, role: Role, type: string, name: string, olds: Props | undefined, news: Props | undefined): Change {
   const resource = processName(role, news ?? olds, name);
   const config = role.kind === "broker" ? "server.properties" : role.kind === "zookeeper" ? "zoo.cfg" : undefined;
   const core = role.kind === "broker" || role.kind === "zookeeper";
   const dirs = (Array.isArray(olds?.dirs) ? (olds!.dirs as string[]) : []).join(", ");
+  // A docker container keeps its data on a volume, a resource of its own (a row of its own when it changes).
+  const onVolume = core && type === TYPES.dockerContainer;
+  const delta = config ? propertiesDelta(fileNamed(olds, config), fileNamed(news, config)) : [];
+  const keys = changedKeys(olds, news).join(", ") || "inputs";
   switch (op) {
     case "create":
       return { impact: "safe", resource, op, what: "starts" };
-    case "update": {
-      const delta = config ? propertiesDelta(fileNamed(olds?.files, config), fileNamed(news?.files, config)) : [];
-      const why = delta.length ? `${config}: ${delta.join("; ")}` : `changed: ${changedKeys(olds, news).join(", ") || "inputs"}`;
-      return { impact: "disruptive", resource, op, what: `restarts (${why})` };
-    }
+    case "update":
+      return { impact: "disruptive", resource, op, what: `restarts (${delta.length ? `${config}: ${delta.join("; ")}` : `changed: ${keys}`})` };
     case "delete":
+      if (onVolume) return { impact: "disruptive", resource, op, what: "stopped (its data stays on its volume)" };
       return core
         ? { impact: "destructive", resource, op, what: `stopped and its data removed${dirs ? ` (${dirs})` : ""}` }
         : { impact: "disruptive", resource, op, what: "stopped" };
     default:
+      if (onVolume) {
+        const why = delta.length ? `${config}: ${delta.join("; ")}` : `${keys} changed`;
+        return { impact: "disruptive", resource, op, what: `replaced: stopped and started again on its data volume (${why})` };
+      }
       return core
         ? {
             impact: "destructive",
             resource,
             op,
-            what: `replaced (${changedKeys(olds, news).join(", ") || "inputs"} changed): stopped, its data removed${dirs ? ` (${dirs})` : ""}, started empty`,
+            what: `replaced (${keys} changed): stopped, its data removed${dirs ? ` (${dirs})` : ""}, started empty`,
           }
-        : { impact: "disruptive", resource, op, what: `replaced: stopped and started again (${changedKeys(olds, news).join(", ") || "inputs"} changed)` };
+        : { impact: "disruptive", resource, op, what: `replaced: stopped and started again (${keys} changed)` };
   }
 }
 
@@ -217,13 +226,19 @@ function classify(step: PreviewStep, op: string): Change | undefined {
       return topicChange(op, String((olds ?? news)?.name ?? name), olds, news);
     case "broker":
     case "zookeeper":
-      return processChange(op, role, name, olds, news);
+      return processChange(op, role, type, name, olds, news);
     case "install":
       return op === "create"
         ? { impact: "safe", resource: name, op, what: "installed" }
         : { impact: "disruptive", resource: name, op, what: `Kafka release ${op === "delete" ? "removed" : "reinstalled"}; the host's processes restart` };
     case "other":
-      if (type === TYPES.localProcess || type === TYPES.remoteProcess) return processChange(op, role, name, olds, news);
+      if (isProcess(type)) return processChange(op, role, type, name, olds, news);
+      if (type === TYPES.dockerVolume) {
+        const resource = `volume ${quote(String((news ?? olds)?.name ?? name))}`;
+        if (op === "delete") return { impact: "destructive", resource, op, what: "removed with its data" };
+        if (op === "replace") return { impact: "destructive", resource, op, what: "replaced: removed with its data, created empty" };
+        return { impact: "safe", resource, op, what: op === "create" ? "created" : op };
+      }
       if (type === TYPES.clusterReady) {
         const what = op === "delete" ? "removed" : `waits for every broker and a controller${op === "create" ? "" : " again"}`;
         return { impact: "safe", resource: "cluster readiness check", op, what };
@@ -234,6 +249,12 @@ function classify(step: PreviewStep, op: string): Change | undefined {
       throw new Error(`unknown role ${JSON.stringify(never)}`);
     }
   }
+}
+
+/** Where a docker container is reached from the Docker host: its first published port. */
+function published(p: Props): { address: string; port: number } | undefined {
+  const port = (Array.isArray(p.ports) ? p.ports[0] : undefined) as { ip?: unknown; external?: unknown } | undefined;
+  return typeof port?.ip === "string" && typeof port.external === "number" ? { address: port.ip, port: port.external } : undefined;
 }
 
 function topology(steps: readonly PreviewStep[]): Topology {
@@ -253,17 +274,18 @@ function topology(steps: readonly PreviewStep[]): Topology {
     const p = inputsOf(step.newState) ?? (step.op === "same" ? inputsOf(step.oldState) : undefined);
     if (!p) continue;
     const role = roleOf(type, name);
-    const host = typeof p.label === "string" ? p.label.split(" ")[0] : "?";
+    const host = hostOf(p) ?? "?";
+    const at = published(p);
     if (role.kind === "topic") topics.push(topicRow(p));
     else if (role.kind === "broker") {
-      const listener = /^[A-Z_]+:\/\/(.*):(\d+)$/.exec(propertiesValue(fileNamed(p.files, "server.properties") ?? "", "listeners") ?? "");
-      const address = listener?.[1] ?? "?";
-      brokers.push({ id: role.id, host, address, port: Number(listener?.[2] ?? NaN) });
+      const listener = /^[A-Z_]+:\/\/(.*):(\d+)$/.exec(propertiesValue(fileNamed(p, "server.properties") ?? "", "listeners") ?? "");
+      const address = at?.address ?? listener?.[1] ?? "?";
+      brokers.push({ id: role.id, host, address, port: at?.port ?? Number(listener?.[2] ?? NaN) });
       onHost(host, address, `broker ${role.id}`);
     } else if (role.kind === "zookeeper") {
-      const cfg = fileNamed(p.files, "zoo.cfg") ?? "";
-      const address = propertiesValue(cfg, "clientPortAddress") ?? "?";
-      zookeeper.push({ id: role.id, host, address, clientPort: Number(propertiesValue(cfg, "clientPort") ?? NaN) });
+      const cfg = fileNamed(p, "zoo.cfg") ?? "";
+      const address = at?.address ?? propertiesValue(cfg, "clientPortAddress") ?? "?";
+      zookeeper.push({ id: role.id, host, address, clientPort: at?.port ?? Number(propertiesValue(cfg, "clientPort") ?? NaN) });
       onHost(host, address, `ZooKeeper ${role.id}`);
     }
   }

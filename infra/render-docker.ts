@@ -8,6 +8,8 @@ import { renderServerProperties, renderZooCfg } from "./render";
 export const KAFKA_CONFIG_FILE = "/etc/kafka-cluster/server.properties";
 /** The official zookeeper image reads its configuration from /conf (ZOO_CONF_DIR). */
 export const ZOOKEEPER_CONFIG_FILE = "/conf/zoo.cfg";
+/** The docker label a container carries ContainerSpec.label in (ci/resources.ts reads it). */
+export const ROLE_LABEL = "org.kafka-cluster.role";
 const KAFKA_START = "/opt/kafka/bin/kafka-server-start.sh";
 
 export interface ContainerSpec {

@@ -42,11 +42,11 @@ const topicLabel = (urn: string, topic: unknown): string => {
   return topic === undefined || topic === id ? `KafkaTopic "${id}"` : `KafkaTopic "${id}" (topic ${JSON.stringify(topic)})`;
 };
 
-/** The brokers' min.insync.replicas, from the server.properties of the broker processes. */
+/** The brokers' min.insync.replicas, from the server.properties of the broker processes or containers. */
 function brokerMinIsr(resources: readonly StackResource[]): number | undefined {
   const values = resources
     .filter((r) => roleOf(r.type, r.name).kind === "broker")
-    .map((r) => fileNamed(r.props.files, "server.properties"))
+    .map((r) => fileNamed(r.props, "server.properties"))
     .map((text) => (text === undefined ? undefined : propertiesValue(text, "min.insync.replicas")))
     .filter((v): v is string => v !== undefined)
     .map(Number);

@@ -5,7 +5,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterPlan, DockerPlan } from "../plan";
-import { brokerContainers, zookeeperContainers, type ContainerSpec } from "../render-docker";
+import { ROLE_LABEL, brokerContainers, zookeeperContainers, type ContainerSpec } from "../render-docker";
 
 export interface DockerTargetArgs {
   readonly plan: ClusterPlan;
@@ -73,7 +73,7 @@ export function dockerContainer(args: DockerContainerArgs, opts: pulumi.CustomRe
       restart: args.restart,
       stopTimeout: STOP_GRACE_SECONDS,
       destroyGraceSeconds: STOP_GRACE_SECONDS,
-      labels: [{ label: "org.kafka-cluster.role", value: spec.label }],
+      labels: [{ label: ROLE_LABEL, value: spec.label }],
       ...args.extra,
     },
     opts,
