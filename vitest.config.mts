@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-// Four layers (see docs/testing.md): unit tests are pure; program tests run
+// Four layers (see README.md, Tests, and docs/architecture.md): unit tests are pure; program tests run
 // index.ts under Pulumi mocks; integration tests
 // share one real cluster started by the global setup; end-to-end tests drive
 // the real Pulumi CLI and start what they need themselves.
