@@ -1,7 +1,11 @@
 // How the consumer service is run wherever it is deployed: one CommonJS file
 // (consumer/main.ts and its npm dependencies, bundled by esbuild) on plain
 // Node.js with a small heap. The benchmark runs it the same way.
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
 import * as path from "node:path";
+import { cacheDir } from "../infra/toolchain";
+import { fileReference, type FileContent } from "../infra/targets/file-content";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -35,6 +39,23 @@ export function bundleService(): string {
     logLevel: "silent",
   });
   return out.outputFiles[0]!.text;
+}
+
+/**
+ * The bundle as a file in the cache (`<cache>/consumer/<sha256>.js`, written
+ * once per content), referenced by path and hash: the ~2 MB bundle stays out
+ * of resource inputs and state, which every preview would carry.
+ */
+export function serviceBundleFile(dir = path.join(cacheDir(), "consumer")): FileContent {
+  const text = bundleService();
+  const file = path.join(dir, `${crypto.createHash("sha256").update(text).digest("hex")}.js`);
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(dir, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, text);
+    fs.renameSync(tmp, file);
+  }
+  return fileReference(file);
 }
 
 /** Node.js arguments that run the bundle at `script` with settings from `envFile`; the script comes last (LocalProcess recognises the process by it). */

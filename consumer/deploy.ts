@@ -12,7 +12,7 @@ import { dockerEndpoints, type ContainerSpec } from "../infra/render-docker";
 import { DockerImages, dockerContainer } from "../infra/targets/docker";
 import { LocalProcess } from "../infra/targets/local-process";
 import { RemoteProcess } from "../infra/targets/remote-process";
-import { bundleService, serviceNodeArgs } from "./bundle";
+import { serviceBundleFile, serviceNodeArgs } from "./bundle";
 import type { ConsumerPlan } from "./deploy-config";
 
 export interface ConsumerServiceArgs {
@@ -47,7 +47,7 @@ function dockerConsumer(name: string, plan: ClusterPlan, consumer: ConsumerPlan,
     image: "nodeImage",
     command: ["node", ...serviceNodeArgs("/app/consumer.env", "/app/consumer.js", consumer.maxHeapMb)],
     env: [],
-    files: { "/app/consumer.env": renderEnvFile(env), "/app/consumer.js": bundleService() },
+    files: { "/app/consumer.env": renderEnvFile(env), "/app/consumer.js": serviceBundleFile() },
     ports: [{ ip: consumer.host.address, external: consumer.port, internal: consumer.port }],
     volumes: [],
   };
@@ -93,7 +93,7 @@ export class ConsumerService extends pulumi.ComponentResource {
             workDir,
             dirs: [],
             cleanupRoot: plan.dataDir,
-            files: { [envFile]: renderEnvFile(consumer.env), [script]: bundleService() },
+            files: { [envFile]: renderEnvFile(consumer.env), [script]: serviceBundleFile() },
             // The Node.js running this program (24, from the project's dev dependencies).
             command: process.execPath,
             args: serviceNodeArgs(envFile, script, consumer.maxHeapMb),
@@ -117,7 +117,7 @@ export class ConsumerService extends pulumi.ComponentResource {
             workDir,
             dirs: [],
             cleanupRoot: plan.dataDir,
-            files: { [envFile]: renderEnvFile(consumer.env), [script]: bundleService() },
+            files: { [envFile]: renderEnvFile(consumer.env), [script]: serviceBundleFile() },
             command: "node",
             args: serviceNodeArgs(envFile, script, consumer.maxHeapMb),
             ready,

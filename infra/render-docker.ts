@@ -3,6 +3,7 @@
 // server.properties as the other targets (infra/render.ts), uploaded into it.
 import type { ClusterPlan, DockerPlan, PlannedBroker, PlannedZooKeeperNode } from "./plan";
 import { renderServerProperties, renderZooCfg } from "./render";
+import type { FileContent } from "./targets/file-content";
 
 /** Where rendered config goes inside a broker container (the apache/kafka image layout runs it). */
 export const KAFKA_CONFIG_FILE = "/etc/kafka-cluster/server.properties";
@@ -24,7 +25,7 @@ export interface ContainerSpec {
   /** KEY=value */
   readonly env: string[];
   /** Files uploaded before the container starts: path -> content. */
-  readonly files: Readonly<Record<string, string>>;
+  readonly files: Readonly<Record<string, FileContent>>;
   /** Published ports: `ip:external` on the Docker host -> `internal` in the container. */
   readonly ports: ReadonlyArray<{ readonly ip: string; readonly external: number; readonly internal: number }>;
   /** Named volumes: Docker volume name -> mount path. */

@@ -29,6 +29,9 @@ export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE-kafka-cluster-local}
 export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=false
+# The program is transpiled, not type-checked, on every preview and up (~2 s
+# saved each): `npm test` and CI type-check it with `tsc --noEmit`.
+export PULUMI_NODEJS_TRANSPILE_ONLY="${PULUMI_NODEJS_TRANSPILE_ONLY-true}"
 
 # The project's Node.js (24, from node_modules) first, then the Pulumi CLI.
 # A pulumi already on PATH at the pinned version wins over the built one.

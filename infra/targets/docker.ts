@@ -66,7 +66,9 @@ export function dockerContainer(args: DockerContainerArgs, opts: pulumi.CustomRe
       ...(spec.command ? { command: spec.command } : {}),
       envs: spec.env,
       // Readable by the non-root users the images run as (appuser, zookeeper, node).
-      uploads: Object.entries(spec.files).map(([file, content]) => ({ file, content, permissions: "0644" })),
+      uploads: Object.entries(spec.files).map(([file, content]) =>
+        typeof content === "string" ? { file, content, permissions: "0644" } : { file, source: content.source, sourceHash: content.sha256, permissions: "0644" },
+      ),
       ports: spec.ports.map((p) => ({ internal: p.internal, external: p.external, ip: p.ip })),
       volumes: volumes.map((v) => ({ volumeName: v.volume.name, containerPath: v.containerPath })),
       networksAdvanced: [{ name: args.network, aliases: [spec.name] }],

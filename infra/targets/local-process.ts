@@ -6,6 +6,7 @@
 // Pulumi serializes these functions into the state, so they require their
 // modules inside each method and capture nothing but plain values.
 import * as pulumi from "@pulumi/pulumi";
+import { contentOf, type FileContent } from "./file-content";
 import { waitUntilReady, type Readiness } from "./readiness";
 
 export interface LocalProcessInputs {
@@ -18,7 +19,7 @@ export interface LocalProcessInputs {
   /** Empty parents of the removed directories are removed too, up to and including this one. */
   readonly cleanupRoot: string;
   /** Files written before start: absolute path to content. */
-  readonly files: Record<string, string>;
+  readonly files: Record<string, FileContent>;
   readonly command: string;
   readonly args: string[];
   readonly ready: Readiness;
@@ -43,7 +44,7 @@ async function start(inputs: LocalProcessInputs): Promise<number> {
   for (const d of [inputs.workDir, ...inputs.dirs]) fs.mkdirSync(d, { recursive: true });
   for (const [file, content] of Object.entries(inputs.files)) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, content);
+    fs.writeFileSync(file, contentOf(content));
   }
   const outFile = path.join(inputs.workDir, "process.out");
   const out = fs.openSync(outFile, "a");

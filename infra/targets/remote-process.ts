@@ -5,6 +5,7 @@
 // delete stops it and removes what it made.
 import * as pulumi from "@pulumi/pulumi";
 import { renderSystemdUnit, shellQuote } from "../render";
+import { contentOf, type FileContent } from "./file-content";
 import { waitUntilReady, type Readiness } from "./readiness";
 import { withSsh, type SshConnection, type SshSession } from "./ssh-session";
 
@@ -22,7 +23,8 @@ export interface RemoteProcessInputs {
   readonly dirs: string[];
   /** Empty parents of removed directories are removed up to and including this one. */
   readonly cleanupRoot: string;
-  readonly files: Record<string, string>;
+  /** Files written before start: absolute path to content. */
+  readonly files: Record<string, FileContent>;
   readonly command: string;
   readonly args: string[];
   readonly ready: Readiness;
@@ -72,7 +74,7 @@ async function startRemote(inputs: RemoteProcessInputs): Promise<ServiceManager>
     const manager = await chooseManager(ssh, inputs);
     await ssh.run(`mkdir -p ${[inputs.workDir, ...inputs.dirs].map(q).join(" ")}`);
     for (const [file, content] of Object.entries(inputs.files)) {
-      await ssh.run(`mkdir -p "$(dirname ${q(file)})" && cat > ${q(file)}`, content);
+      await ssh.run(`mkdir -p "$(dirname ${q(file)})" && cat > ${q(file)}`, contentOf(content));
     }
     if (manager === "systemd") {
       const unit = renderSystemdUnit({

@@ -18,9 +18,9 @@ export interface ExecResult {
 
 export interface SshSession {
   /** Runs a command through the login shell; never throws on a non-zero exit. */
-  exec(command: string, stdin?: string): Promise<ExecResult>;
+  exec(command: string, stdin?: string | Buffer): Promise<ExecResult>;
   /** Runs a command and returns stdout; throws with stderr on a non-zero exit. */
-  run(command: string, stdin?: string): Promise<string>;
+  run(command: string, stdin?: string | Buffer): Promise<string>;
   /** Copies a local file to the host over SFTP. */
   upload(localPath: string, remotePath: string): Promise<void>;
   close(): void;
@@ -43,7 +43,7 @@ export async function openSsh(conn: SshConnection, timeoutMs = 20_000): Promise<
     });
   });
 
-  const exec = (command: string, stdin?: string): Promise<ExecResult> =>
+  const exec = (command: string, stdin?: string | Buffer): Promise<ExecResult> =>
     new Promise((resolve, reject) => {
       client.exec(command, (err, stream) => {
         if (err) return reject(new Error(`ssh ${where}: ${err.message}`));

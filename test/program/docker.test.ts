@@ -1,7 +1,10 @@
 // The whole program on the docker target, run with Pulumi mocks (no Docker
 // engine here): the resource graph it registers and the stack outputs.
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it, vi } from "vitest";
+import { cacheDir } from "../../infra/toolchain";
 
 interface Registered {
   readonly type: string;
@@ -158,7 +161,12 @@ describe("docker target (Pulumi mocks)", () => {
     expect(env.get("KAFKA_BOOTSTRAP_SERVERS")).toBe('"hadoop-nn:9092,hadoop-dn1:9092,hadoop-dn2:9092"');
     expect(env.get("ZOOKEEPER_CONNECT")).toBe('"hadoop-nn-zookeeper:2181,hadoop-dn1-zookeeper:2181,hadoop-dn2-zookeeper:2181"');
     expect(env.get("HTTP_HOST")).toBe('"0.0.0.0"');
-    expect(upload(consumer, "/app/consumer.js").length).toBeGreaterThan(10_000);
+    // The bundle goes by reference (a file in the cache, with its hash), not as content in the inputs.
+    const bundle = (consumer.inputs.uploads as Array<{ file: string; source?: string; sourceHash?: string; content?: string }>).find((u) => u.file === "/app/consumer.js")!;
+    expect(bundle.content).toBeUndefined();
+    expect(bundle.sourceHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(bundle.source).toBe(path.join(cacheDir(), "consumer", `${bundle.sourceHash}.js`));
+    expect(fs.statSync(bundle.source!).size).toBeGreaterThan(10_000);
     expect(consumer.inputs.command).toEqual(["node", "--max-semi-space-size=1", "--max-old-space-size=64", "--env-file=/app/consumer.env", "/app/consumer.js"]);
     expect(consumer.inputs.ports).toEqual([{ ip: "127.0.60.1", external: 8080, internal: 8080 }]);
 
