@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { KafkaCluster } from "./infra/cluster";
 import { ConsumerService } from "./consumer/deploy";
 import { loadStackSettings } from "./infra/config";
-import { KafkaTopic } from "./topics/provider";
+import { KafkaTopic } from "./topics/resource";
 
 const { plan, topics, privateKeys, consumer } = loadStackSettings();
 const cluster = new KafkaCluster("kafka", { plan, privateKeys });

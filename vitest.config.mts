@@ -26,6 +26,7 @@ export default defineConfig({
           name: "integration",
           include: ["test/integration/**/*.test.ts"],
           globalSetup: ["test/setup/cluster.ts"],
+          setupFiles: ["test/setup/quiet-kafkajs.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
@@ -34,6 +35,7 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
+          setupFiles: ["test/setup/quiet-kafkajs.ts"],
           testTimeout: 300_000,
           hookTimeout: 300_000,
         },

@@ -4,6 +4,7 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { bundleCjs, writeIfChanged } from "../infra/bundle";
 import { cacheDir } from "../infra/toolchain";
 import { fileReference, type FileContent } from "../infra/targets/file-content";
 
@@ -28,17 +29,7 @@ export function serviceNodeFlags(maxHeapMb = DEFAULT_MAX_HEAP_MB): string[] {
 
 /** consumer/main.ts and its npm dependencies as one CommonJS file (no checkout or node_modules needed to run it). */
 export function bundleService(): string {
-  const esbuild = require("esbuild") as typeof import("esbuild");
-  const out = esbuild.buildSync({
-    entryPoints: [path.join(ROOT, "consumer/main.ts")],
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "cjs",
-    write: false,
-    logLevel: "silent",
-  });
-  return out.outputFiles[0]!.text;
+  return bundleCjs(path.join(ROOT, "consumer/main.ts"));
 }
 
 /**
@@ -49,12 +40,7 @@ export function bundleService(): string {
 export function serviceBundleFile(dir = path.join(cacheDir(), "consumer")): FileContent {
   const text = bundleService();
   const file = path.join(dir, `${crypto.createHash("sha256").update(text).digest("hex")}.js`);
-  if (!fs.existsSync(file)) {
-    fs.mkdirSync(dir, { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, text);
-    fs.renameSync(tmp, file);
-  }
+  if (!fs.existsSync(file)) writeIfChanged(file, text);
   return fileReference(file);
 }
 

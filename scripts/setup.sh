@@ -39,6 +39,10 @@ npm_deps() {
     echo "$want" >"$stamp"
   fi
   echo "    node $("$KC_ROOT/node_modules/.bin/node" --version) from node_modules"
+  # The KafkaTopic provider's code, which the provider host loads (topics/resource.ts):
+  # built here too so a destroy works before any program run.
+  (cd "$KC_ROOT" && PATH="$KC_ROOT/node_modules/.bin:$PATH" tsx -e 'require("./topics/resource").buildTopicProvider()')
+  echo "    KafkaTopic provider bundled into node_modules/.cache/kafka-cluster"
 }
 
 # --- 2. Kafka, Kafka's tools and ZooKeeper from Maven Central ---------------

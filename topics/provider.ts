@@ -7,9 +7,10 @@
 // - only a rename replaces the topic (the old one is deleted first);
 // - create either completes with a full ISR or leaves nothing behind.
 //
-// Pulumi serializes these functions into the state: modules are required
-// inside them and connection settings are inputs.
-import * as pulumi from "@pulumi/pulumi";
+// The KafkaTopic resource (topics/resource.ts) does not serialize these
+// functions: it loads this module, bundled, in the provider host. Connection
+// settings are inputs; state shared between calls lives on globalThis.
+import type * as pulumi from "@pulumi/pulumi";
 import type { Admin, ITopicMetadata } from "kafkajs";
 import { reassign } from "./assignment";
 import { quietKafkajsTimers } from "./kafkajs-timers";
@@ -439,16 +440,3 @@ export const kafkaTopicProvider: pulumi.dynamic.ResourceProvider<KafkaTopicInput
     });
   },
 };
-
-export type KafkaTopicArgs = { [K in keyof KafkaTopicInputs]: pulumi.Input<KafkaTopicInputs[K]> };
-
-export class KafkaTopic extends pulumi.dynamic.Resource {
-  declare readonly name: pulumi.Output<string>;
-  declare readonly partitions: pulumi.Output<number>;
-  declare readonly replicationFactor: pulumi.Output<number>;
-  declare readonly config: pulumi.Output<Record<string, string>>;
-
-  constructor(name: string, args: KafkaTopicArgs, opts?: pulumi.CustomResourceOptions) {
-    super(kafkaTopicProvider, name, args, opts, "kafka-cluster", "KafkaTopic");
-  }
-}

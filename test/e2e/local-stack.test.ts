@@ -150,6 +150,14 @@ describe("local stack, end to end", () => {
     expect(stdout).not.toMatch(/\(node:\d+\)|Warning:/);
   });
 
+  it("a topic's state is small: its provider is a loader, not the provider's code", async () => {
+    const state = JSON.parse((await pulumi(["stack", "export"])).stdout);
+    const topic = state.deployment.resources.find((r: { type: string }) => r.type === "pulumi-nodejs:dynamic/kafka-cluster:KafkaTopic");
+    expect(topic.inputs.name).toBe("Hello-Kafka");
+    expect(topic.inputs.__provider).toContain("topic-provider.js");
+    expect(JSON.stringify(topic).length).toBeLessThan(8_000);
+  });
+
   it("Hello-Kafka exists as declared: 3 partitions, replication factor 3, full ISR, min.insync.replicas=2", async () => {
     const { text, partitions } = await describeTopic("Hello-Kafka");
     expect(partitions).toHaveLength(3);

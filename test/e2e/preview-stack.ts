@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { pulumiRunner, stageProject, type PulumiRunner } from "./pulumi";
+import { pulumiEnv, pulumiRunner, stageProject, type PulumiRunner } from "./pulumi";
 
 export const REPO_ROOT = path.join(__dirname, "..", "..");
 export const HOSTS = ["hadoop-nn", "hadoop-dn1", "hadoop-dn2"] as const;
@@ -96,14 +96,7 @@ export async function stagePreviewStack(opts: { prefix: string; stack: string; i
     bootstrap: addresses.map((a) => `${a}:9092`).join(","),
     pulumi,
     async run(command, args, env = {}) {
-      const fullEnv = {
-        ...process.env,
-        PULUMI_BACKEND_URL: `file://${stateDir}`,
-        PULUMI_CONFIG_PASSPHRASE: "test",
-        PULUMI_SKIP_UPDATE_CHECK: "true",
-        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-        ...env,
-      };
+      const fullEnv = pulumiEnv(stateDir, env);
       try {
         const r = await promisify(execFile)(command, [...args], { cwd: project, env: fullEnv, maxBuffer: 64 << 20 });
         return { code: 0, stdout: r.stdout, stderr: r.stderr };

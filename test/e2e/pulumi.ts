@@ -1,6 +1,8 @@
 // Runs the real Pulumi CLI for end-to-end tests, on a local backend in a
 // temp dir, with the project's offline settings.
 import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
@@ -11,15 +13,28 @@ export interface PulumiRunner {
   fails(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }>;
 }
 
-export function pulumiRunner(cwd: string, stateDir: string, extraEnv: NodeJS.ProcessEnv = {}): PulumiRunner {
-  const env = {
+/**
+ * The environment of a Pulumi run on the file backend in `stateDir`. Its
+ * temp dir is a sibling of `stateDir`, inside the work dir a test removes:
+ * the Node.js language host leaves a pulumi-node-pipes* dir behind in the
+ * temp dir when a program run fails (pulumi/pulumi#12263).
+ */
+export function pulumiEnv(stateDir: string, extraEnv: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const tmp = path.join(path.dirname(stateDir), "tmp");
+  fs.mkdirSync(tmp, { recursive: true });
+  return {
     ...process.env,
+    TMPDIR: tmp,
     PULUMI_BACKEND_URL: `file://${stateDir}`,
     PULUMI_CONFIG_PASSPHRASE: "test",
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     ...extraEnv,
   };
+}
+
+export function pulumiRunner(cwd: string, stateDir: string, extraEnv: NodeJS.ProcessEnv = {}): PulumiRunner {
+  const env = pulumiEnv(stateDir, extraEnv);
   const exec = (args: readonly string[]) => run("pulumi", [...args, "--non-interactive"], { cwd, env, maxBuffer: 64 << 20 });
   const runner = (async (args: readonly string[]) => {
     try {
@@ -52,8 +67,6 @@ const PROJECT_ENTRIES = ["Pulumi.yaml", "index.ts", "infra", "topics", "consumer
  * into the repo. Returns the project directory.
  */
 export function stageProject(repoRoot: string, dir: string): string {
-  const fs = require("node:fs") as typeof import("node:fs");
-  const path = require("node:path") as typeof import("node:path");
   const project = path.join(dir, "project");
   fs.mkdirSync(project, { recursive: true });
   for (const entry of PROJECT_ENTRIES) {

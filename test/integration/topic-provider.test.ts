@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { kafkaTopicProvider as provider, type KafkaTopicInputs } from "../../topics/provider";
+import { waitUntil } from "../harness/consumer-service";
 import { TOPIC_COMMAND, parseTopicDescribe, runKafkaToolOk } from "../harness/kafka-tools";
 
 const cluster = inject("cluster");
@@ -200,7 +201,11 @@ describe("KafkaTopic provider", () => {
       validateOnly: false,
       resources: [{ type: 2, name, configEntries: [{ name: "min.insync.replicas", value: "1" }, { name: "retention.ms", value: "1000" }] }],
     });
-    const refreshed = await provider.read!(name, v1);
+    // Brokers learn of the new partitions from the controller a moment later: wait for the one read asks.
+    const refreshed = await waitUntil("read to see the 5 partitions", 10_000, async () => {
+      const r = await provider.read!(name, v1);
+      return r.props?.partitions === 5 ? r : undefined;
+    });
     expect(refreshed.id).toBe(name);
     expect(refreshed.props).toMatchObject({ partitions: 5, replicationFactor: 3, config: { "min.insync.replicas": "1" } });
     // Only the declared key is reported on refresh; an import takes every override.
