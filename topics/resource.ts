@@ -1,11 +1,16 @@
-// The KafkaTopic resource. Pulumi stores a dynamic resource's provider, its
-// functions serialized with everything they reach, in the state of every
-// resource, inputs and outputs: for topics/provider.ts that was about 33 KB a
-// topic, 33 MB of state for 500 topics, rewritten after every step. Here the
-// serialized provider is a few lines that load topics/provider.ts, bundled by
-// esbuild into node_modules/.cache/kafka-cluster/ when the program runs (and
-// by set-up, for a destroy before any program run). A code change thus
-// applies to existing topics at once, as it does for the rest of the program.
+// The KafkaTopic resource. A dynamic resource carries its provider's code in
+// its own state, inputs and outputs (the `__provider` property, a CommonJS
+// module that Pulumi's Node.js dynamic provider host loads), and the file
+// backend rewrites the whole state after every step. `pulumi.dynamic.Resource`
+// serializes the provider's functions with everything they reach: for
+// topics/provider.ts that was about 33 KB a topic, 33 MB of state for 500
+// topics. Here `__provider` is a module of a few lines that loads
+// topics/provider.ts, bundled by esbuild into node_modules/.cache/kafka-cluster/
+// when the program loads (and by set-up, for a destroy before any program
+// run; destroy does not run the program, so it uses the bundle the last run
+// or set-up built). A code change thus applies to existing topics at once, as
+// it does for the rest of the program, and as Pulumi allows: a changed
+// `__provider` is not itself a change of the resource.
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { bundleCjs, writeIfChanged } from "../infra/bundle";
@@ -22,37 +27,45 @@ export function buildTopicProvider(root = ROOT): string {
   return file;
 }
 
-/** Serialized into the state: finds the bundle and forwards every call to it. */
-function loadingProvider(bundle: string, absolute: string): pulumi.dynamic.ResourceProvider<KafkaTopicInputs, KafkaTopicInputs> {
-  const load = (): pulumi.dynamic.ResourceProvider<KafkaTopicInputs, KafkaTopicInputs> => {
-    const p = require("node:path") as typeof import("node:path");
-    const f = require("node:fs") as typeof import("node:fs");
-    const file = [p.resolve(bundle), absolute].find((c) => f.existsSync(c));
-    if (!file) throw new Error(`the KafkaTopic provider's code is missing (${p.resolve(bundle)}): run 'npm run setup' or any 'pulumi preview' of this project to build it`);
-    return require(file).kafkaTopicProvider;
-  };
-  return {
-    check: (olds, news) => load().check!(olds, news),
-    diff: (id, olds, news) => load().diff!(id, olds, news),
-    create: (inputs) => load().create(inputs),
-    read: (id, props) => load().read!(id, props),
-    update: (id, olds, news) => load().update!(id, olds, news),
-    delete: (id, props) => load().delete!(id, props),
-  };
+/**
+ * The `__provider` module: its `handler` returns the provider, as with a
+ * serialized `pulumi.dynamic.ResourceProvider`. Short on purpose, since every
+ * topic's state holds it twice: the bundle's path is relative to the project
+ * directory, where Pulumi runs the provider host.
+ */
+export function providerModule(bundle: string): string {
+  return (
+    `exports.handler = () => { try { return require(require("path").resolve(${JSON.stringify(bundle)})).kafkaTopicProvider; } ` +
+    `catch (e) { throw new Error("KafkaTopic: " + e.message + " (run 'npm run setup' or any 'pulumi preview' to build it)"); } };\n`
+  );
 }
 
-let provider: pulumi.dynamic.ResourceProvider<KafkaTopicInputs, KafkaTopicInputs> | undefined;
+// Built when the program loads, whether or not it declares topics: the
+// deletes of topics removed from the declaration run this code too.
+buildTopicProvider();
+const PROVIDER_MODULE = providerModule(PROVIDER_BUNDLE);
 
 export type KafkaTopicArgs = { [K in keyof KafkaTopicInputs]: pulumi.Input<KafkaTopicInputs[K]> };
 
-export class KafkaTopic extends pulumi.dynamic.Resource {
+/** A Kafka topic, kept as declared by topics/provider.ts. The type token is a dynamic resource's, so the Node.js dynamic provider host serves it. */
+export class KafkaTopic extends pulumi.CustomResource {
   declare readonly name: pulumi.Output<string>;
   declare readonly partitions: pulumi.Output<number>;
   declare readonly replicationFactor: pulumi.Output<number>;
   declare readonly config: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: KafkaTopicArgs, opts?: pulumi.CustomResourceOptions) {
-    provider ??= loadingProvider(PROVIDER_BUNDLE, buildTopicProvider());
-    super(provider, name, args, opts, "kafka-cluster", "KafkaTopic");
+    // The SDK reads a stack trace for every promise it makes, several per
+    // property, for its report of leaked promises; through ts-node's source
+    // maps each costs about a millisecond, seconds of every preview of
+    // hundreds of topics. None while registering (the resource's own source
+    // position is captured regardless).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super("pulumi-nodejs:dynamic/kafka-cluster:KafkaTopic", name, { ...args, __provider: PROVIDER_MODULE }, opts);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
   }
 }

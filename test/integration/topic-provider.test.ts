@@ -127,6 +127,17 @@ describe("KafkaTopic provider", () => {
     expect(await admin.listTopics()).not.toContain(name);
   });
 
+  it("check does not ask the cluster again about a topic that asks nothing new of it", async () => {
+    const name = unique("unchanged");
+    // Stands for a topic applied when the cluster could place it, checked again while it cannot (3 live brokers).
+    const applied = topicInputs(name, { partitions: 6, replicationFactor: 4 });
+    expect((await provider.check!(applied, { ...applied, policyExemption: { reason: "test" } })).failures).toEqual([]);
+    const grown = await provider.check!(applied, topicInputs(name, { partitions: 7, replicationFactor: 4 }));
+    expect(grown.failures).toEqual([
+      { property: "replicationFactor", reason: "4 is more than the 3 live brokers; Kafka cannot place the replicas" },
+    ]);
+  });
+
   it("grows partitions in place, and update refuses a decrease", async () => {
     const name = unique("grow");
     const v1 = topicInputs(name);
