@@ -82,21 +82,24 @@ async function main(): Promise<void> {
   fs.mkdirSync(path.join(work, "state"));
   const pulumi = pulumiRunner(project, path.join(work, "state"));
   const log = (msg: string): void => console.log(`[${new Date().toISOString().slice(11, 19)}] ${msg}`);
-  const ms: Record<string, number> = {};
+  const rounds = Number(process.argv[4] ?? 3);
+  const ms = { cluster: 0, destroy: 0, up: [] as number[], preview: [] as number[], remove: [] as number[] };
   let commandMs: number[] = [];
   try {
     await pulumi(["stack", "init", "bench"]);
     fs.writeFileSync(configFile, stackConfig(dataDir, []));
     ms.cluster = await timed(() => pulumi(["up", "--yes", "--skip-preview"]));
     log(`cluster ready in ${Math.round(ms.cluster)} ms`);
-    fs.writeFileSync(configFile, stackConfig(dataDir, names));
-    ms.up = await timed(() => pulumi(["up", "--yes", "--skip-preview"]));
-    log(`${count} topics up in ${Math.round(ms.up)} ms`);
-    ms.preview = await timed(() => pulumi(["preview", "--expect-no-changes"]));
-    log(`no-op preview in ${Math.round(ms.preview)} ms`);
-    fs.writeFileSync(configFile, stackConfig(dataDir, []));
-    ms.remove = await timed(() => pulumi(["up", "--yes", "--skip-preview"]));
-    log(`${count} topics removed in ${Math.round(ms.remove)} ms`);
+    for (let round = 1; round <= rounds; round++) {
+      fs.writeFileSync(configFile, stackConfig(dataDir, names));
+      ms.up.push(await timed(() => pulumi(["up", "--yes", "--skip-preview"])));
+      log(`round ${round}: ${count} topics up in ${Math.round(ms.up.at(-1)!)} ms`);
+      ms.preview.push(await timed(() => pulumi(["preview", "--expect-no-changes"])));
+      log(`round ${round}: no-op preview in ${Math.round(ms.preview.at(-1)!)} ms`);
+      fs.writeFileSync(configFile, stackConfig(dataDir, []));
+      ms.remove.push(await timed(() => pulumi(["up", "--yes", "--skip-preview"])));
+      log(`round ${round}: ${count} topics removed in ${Math.round(ms.remove.at(-1)!)} ms`);
+    }
     const bootstrapServers = ADDRESSES.map((a) => `${a}:9092`).join(",");
     commandMs = await topicCommandCreates(bootstrapServers, names.map((n) => `${n}-tc`), budgetS * 1000);
     log(`TopicCommand created ${commandMs.length} topics in ${Math.round(commandMs.reduce((a, b) => a + b, 0))} ms`);
@@ -110,14 +113,15 @@ async function main(): Promise<void> {
   }
 
   const s = (x: number): number => Math.round(x / 100) / 10;
-  const perTopicPulumi = ms.up / count;
+  const perTopicPulumi = summarize("", ms.up).median / count;
   const perTopicCommand = commandMs.reduce((a, b) => a + b, 0) / commandMs.length;
   const sampled = commandMs.length < count;
   printTable(`${count} topics (${PARTITIONS} partitions, RF ${REPLICATION_FACTOR}), local target, ${os.cpus().length} cores, seconds`, [
     summarize("pulumi up: cluster only, to ready", [s(ms.cluster)]),
-    summarize(`pulumi up: +${count} topics (target <= 60)`, [s(ms.up)]),
-    summarize(`no-op pulumi preview of ${count} topics (target <= 15)`, [s(ms.preview)]),
-    summarize(`pulumi up: -${count} topics (deletes)`, [s(ms.remove)]),
+    summarize(`pulumi up: +${count} topics (target <= 60)`, ms.up.map(s)),
+    summarize(`  the same, first round (brokers just started)`, [s(ms.up[0])]),
+    summarize(`no-op pulumi preview of ${count} topics (target <= 15)`, ms.preview.map(s)),
+    summarize(`pulumi up: -${count} topics (deletes)`, ms.remove.map(s)),
     summarize("pulumi destroy: the cluster", [s(ms.destroy)]),
     summarize(
       sampled
@@ -127,7 +131,7 @@ async function main(): Promise<void> {
     ),
   ]);
   printTable("per topic creation, milliseconds", [
-    summarize("KafkaTopic in one pulumi up (up time / topics)", [Math.round(perTopicPulumi)]),
+    summarize("KafkaTopic in one pulumi up (up time / topics)", ms.up.map((u) => Math.round(u / count))),
     summarize("TopicCommand --create, one JVM per topic", commandMs.map(Math.round)),
   ]);
   console.log(
