@@ -4,7 +4,7 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { bundleCjs, writeIfChanged } from "../infra/bundle";
+import { BUILD_CACHE, bundleCjs, writeIfChanged } from "../infra/bundle";
 import { cacheDir } from "../infra/toolchain";
 import { fileReference, type FileContent } from "../infra/targets/file-content";
 
@@ -29,7 +29,7 @@ export function serviceNodeFlags(maxHeapMb = DEFAULT_MAX_HEAP_MB): string[] {
 
 /** consumer/main.ts and its npm dependencies as one CommonJS file (no checkout or node_modules needed to run it). */
 export function bundleService(): string {
-  return bundleCjs(path.join(ROOT, "consumer/main.ts"));
+  return bundleCjs({ root: ROOT, entry: "consumer/main.ts", cacheDir: path.join(ROOT, BUILD_CACHE) });
 }
 
 /**

@@ -13,7 +13,7 @@
 // `__provider` is not itself a change of the resource.
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { bundleCjs, writeIfChanged } from "../infra/bundle";
+import { BUILD_CACHE, bundleCjs, writeIfChanged } from "../infra/bundle";
 import type { KafkaTopicInputs } from "./provider";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -23,7 +23,7 @@ export const PROVIDER_BUNDLE = "node_modules/.cache/kafka-cluster/topic-provider
 /** Bundles topics/provider.ts (npm packages stay requires, resolved from node_modules) and writes it where the resource loads it. */
 export function buildTopicProvider(root = ROOT): string {
   const file = path.join(root, PROVIDER_BUNDLE);
-  writeIfChanged(file, bundleCjs(path.join(root, "topics/provider.ts"), true));
+  writeIfChanged(file, bundleCjs({ root, entry: "topics/provider.ts", cacheDir: path.join(root, BUILD_CACHE), externalPackages: true }));
   return file;
 }
 

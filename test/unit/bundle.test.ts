@@ -1,0 +1,47 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { bundleCjs } from "../../infra/bundle";
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bundle-"));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe("bundleCjs", () => {
+  const entry = path.join(dir, "src", "main.ts");
+  const dep = path.join(dir, "src", "dep.ts");
+  const cache = path.join(dir, "cache");
+  fs.mkdirSync(path.dirname(entry), { recursive: true });
+  fs.writeFileSync(entry, 'import { greeting } from "./dep";\nexport const message: string = greeting + "!";\n');
+  fs.writeFileSync(dep, 'export const greeting = "hello";\n');
+  const run = (text: string): unknown => {
+    const module = { exports: {} as Record<string, unknown> };
+    new Function("module", "exports", "require", text)(module, module.exports, require);
+    return module.exports.message;
+  };
+
+  it("bundles the entry with what it imports into one CommonJS text", () => {
+    expect(run(bundleCjs({ root: dir, entry, cacheDir: cache }))).toBe("hello!");
+  });
+
+  it("returns the kept bundle while no input changed, and builds again when one does", () => {
+    const kept = fs.readdirSync(cache).find((f) => f.endsWith(".js"))!;
+    // Marks the kept bundle: only a bundle taken from the cache carries the mark.
+    fs.appendFileSync(path.join(cache, kept), "// kept\n");
+    expect(bundleCjs({ root: dir, entry, cacheDir: cache })).toMatch(/\/\/ kept\n$/);
+    fs.writeFileSync(dep, 'export const greeting = "hello kafka";\n');
+    const rebuilt = bundleCjs({ root: dir, entry, cacheDir: cache });
+    expect(rebuilt).not.toMatch(/\/\/ kept/);
+    expect(run(rebuilt)).toBe("hello kafka!");
+  });
+
+  it("builds again when a kept input is gone", () => {
+    const other = path.join(dir, "src", "other.ts");
+    const main2 = path.join(dir, "src", "main2.ts");
+    fs.writeFileSync(other, 'export const greeting = "bye";\n');
+    fs.writeFileSync(main2, 'import { greeting } from "./other";\nexport const message: string = greeting;\n');
+    expect(run(bundleCjs({ root: dir, entry: main2, cacheDir: cache }))).toBe("bye");
+    fs.rmSync(other);
+    expect(() => bundleCjs({ root: dir, entry: main2, cacheDir: cache })).toThrow(/Could not resolve "\.\/other"/);
+  });
+});
