@@ -2,7 +2,6 @@
 // (consumer/main.ts and its npm dependencies, bundled by esbuild) on plain
 // Node.js with a small heap. The benchmark runs it the same way.
 import * as crypto from "node:crypto";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { BUILD_CACHE, bundleCjs, writeIfChanged } from "../infra/bundle";
 import { cacheDir } from "../infra/toolchain";
@@ -29,7 +28,7 @@ export function serviceNodeFlags(maxHeapMb = DEFAULT_MAX_HEAP_MB): string[] {
 
 /** consumer/main.ts and its npm dependencies as one CommonJS file (no checkout or node_modules needed to run it). */
 export function bundleService(): string {
-  return bundleCjs({ root: ROOT, entry: "consumer/main.ts", cacheDir: path.join(ROOT, BUILD_CACHE) });
+  return bundleCjs({ root: ROOT, entry: "consumer/main.ts", out: path.join(ROOT, BUILD_CACHE, "consumer-service.js") });
 }
 
 /**
@@ -40,7 +39,7 @@ export function bundleService(): string {
 export function serviceBundleFile(dir = path.join(cacheDir(), "consumer")): FileContent {
   const text = bundleService();
   const file = path.join(dir, `${crypto.createHash("sha256").update(text).digest("hex")}.js`);
-  if (!fs.existsSync(file)) writeIfChanged(file, text);
+  writeIfChanged(file, text);
   return fileReference(file);
 }
 

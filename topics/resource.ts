@@ -13,17 +13,17 @@
 // `__provider` is not itself a change of the resource.
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { BUILD_CACHE, bundleCjs, writeIfChanged } from "../infra/bundle";
+import { BUILD_CACHE, bundleCjs } from "../infra/bundle";
 import type { KafkaTopicInputs } from "./provider";
 
 const ROOT = path.resolve(__dirname, "..");
 /** Where the bundle goes, relative to the project directory (the provider host's working directory). */
-export const PROVIDER_BUNDLE = "node_modules/.cache/kafka-cluster/topic-provider.js";
+export const PROVIDER_BUNDLE = `${BUILD_CACHE}/topic-provider.js`;
 
 /** Bundles topics/provider.ts (npm packages stay requires, resolved from node_modules) and writes it where the resource loads it. */
 export function buildTopicProvider(root = ROOT): string {
   const file = path.join(root, PROVIDER_BUNDLE);
-  writeIfChanged(file, bundleCjs({ root, entry: "topics/provider.ts", cacheDir: path.join(root, BUILD_CACHE), externalPackages: true }));
+  bundleCjs({ root, entry: "topics/provider.ts", out: file, externalPackages: true });
   return file;
 }
 

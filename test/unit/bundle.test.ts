@@ -21,16 +21,15 @@ describe("bundleCjs", () => {
   };
 
   it("bundles the entry with what it imports into one CommonJS text", () => {
-    expect(run(bundleCjs({ root: dir, entry, cacheDir: cache }))).toBe("hello!");
+    expect(run(bundleCjs({ root: dir, entry, out: path.join(cache, "main.js") }))).toBe("hello!");
   });
 
   it("returns the kept bundle while no input changed, and builds again when one does", () => {
-    const kept = fs.readdirSync(cache).find((f) => f.endsWith(".js"))!;
     // Marks the kept bundle: only a bundle taken from the cache carries the mark.
-    fs.appendFileSync(path.join(cache, kept), "// kept\n");
-    expect(bundleCjs({ root: dir, entry, cacheDir: cache })).toMatch(/\/\/ kept\n$/);
+    fs.appendFileSync(path.join(cache, "main.js"), "// kept\n");
+    expect(bundleCjs({ root: dir, entry, out: path.join(cache, "main.js") })).toMatch(/\/\/ kept\n$/);
     fs.writeFileSync(dep, 'export const greeting = "hello kafka";\n');
-    const rebuilt = bundleCjs({ root: dir, entry, cacheDir: cache });
+    const rebuilt = bundleCjs({ root: dir, entry, out: path.join(cache, "main.js") });
     expect(rebuilt).not.toMatch(/\/\/ kept/);
     expect(run(rebuilt)).toBe("hello kafka!");
   });
@@ -40,8 +39,8 @@ describe("bundleCjs", () => {
     const main2 = path.join(dir, "src", "main2.ts");
     fs.writeFileSync(other, 'export const greeting = "bye";\n');
     fs.writeFileSync(main2, 'import { greeting } from "./other";\nexport const message: string = greeting;\n');
-    expect(run(bundleCjs({ root: dir, entry: main2, cacheDir: cache }))).toBe("bye");
+    expect(run(bundleCjs({ root: dir, entry: main2, out: path.join(cache, "main2.js") }))).toBe("bye");
     fs.rmSync(other);
-    expect(() => bundleCjs({ root: dir, entry: main2, cacheDir: cache })).toThrow(/Could not resolve "\.\/other"/);
+    expect(() => bundleCjs({ root: dir, entry: main2, out: path.join(cache, "main2.js") })).toThrow(/Could not resolve "\.\/other"/);
   });
 });
