@@ -1,19 +1,11 @@
 // Entry point: configuration from the environment, structured logs to
 // stdout, SIGTERM/SIGINT for a clean stop (exit 0).
-import { Kafka, logLevel, type LogEntry } from "kafkajs";
+import { Kafka, logLevel } from "kafkajs";
 import pino from "pino";
 import { quietKafkajsTimers } from "../topics/kafkajs-timers";
 import { ConfigError, loadConfig } from "./config";
+import { kafkajsLogCreator } from "./kafkajs-log";
 import { createService } from "./service";
-
-function kafkaLogs(logger: pino.Logger) {
-  const to: Record<number, pino.Level> = { [logLevel.ERROR]: "error", [logLevel.WARN]: "warn", [logLevel.INFO]: "info", [logLevel.DEBUG]: "debug" };
-  return () =>
-    ({ level, log }: LogEntry) => {
-      const { message, ...rest } = log;
-      logger[to[level] ?? "info"](rest, message);
-    };
-}
 
 async function main(): Promise<void> {
   quietKafkajsTimers();
@@ -29,9 +21,9 @@ async function main(): Promise<void> {
   const kafka = new Kafka({
     clientId: config.clientId,
     brokers: config.bootstrapServers,
-    // kafkajs logs every connection error of a dead broker; warnings are enough here.
+    // Warnings and errors; repeats of one message are held back (see kafkajs-log.ts).
     logLevel: logLevel.WARN,
-    logCreator: kafkaLogs(logger.child({ part: "kafkajs" })),
+    logCreator: kafkajsLogCreator(logger.child({ part: "kafkajs" })),
   });
   const service = createService({ config, kafka, logger });
 

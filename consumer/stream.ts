@@ -60,8 +60,10 @@ export class WordCountStream {
       maxBytesPerPartition: 512 * 1024,
       maxBytes: 1536 * 1024,
       maxWaitTimeInMs: 500,
-      // Always come back after a failure (a broker going away, a rebalance).
-      retry: { retries: 10, restartOnFailure: async () => true },
+      // Always come back after a failure (a broker going away, a rebalance),
+      // and never wait more than 5 s between tries: consuming resumes within
+      // seconds of a failover, not after kafkajs's 30 s backoff.
+      retry: { retries: 10, maxRetryTime: 5_000, restartOnFailure: async () => true },
     });
     this.producer = opts.outputTopic ? opts.kafka.producer({ allowAutoTopicCreation: false }) : undefined;
     const { GROUP_JOIN, REBALANCING, CRASH, STOP, DISCONNECT } = this.consumer.events;
@@ -93,7 +95,8 @@ export class WordCountStream {
       messages: this.messages,
       pendingMessages: this.windows.pendingMessages,
       assignment: [...this.assignment].sort(),
-      uncommitted: this.toCommit,
+      // Offsets of closed windows not yet committed, written out or not.
+      uncommitted: this.unsent.reduce((acc, w) => mergeOffsets(acc, w.commitOffsets), this.toCommit),
       windows: this.history.latest(),
     };
   }
@@ -154,20 +157,22 @@ export class WordCountStream {
     }
   }
 
-  /** Queues a closed window: log, keep, write out, then commit its offsets. */
+  /**
+   * A closed window is logged and kept at once (a commit waiting on a group
+   * coordinator that just died must not hide it from /stats); writing it out
+   * and committing its offsets are queued, in window order.
+   */
   private emit(w: ClosedWindow | undefined): void {
     if (!w) return;
-    this.emitting = this.emitting.then(() => this.emitNow(w));
-  }
-
-  private async emitNow(w: ClosedWindow): Promise<void> {
     const top = Object.fromEntries(Object.entries(w.counts).slice(0, 10));
     this.opts.logger.info({ window: { start: new Date(w.start).toISOString(), end: new Date(w.end).toISOString() }, messages: w.messages, words: w.words, distinct: Object.keys(w.counts).length, top }, "window closed");
     this.history.push(w);
     this.opts.onWindow?.(w);
     this.unsent.push(w);
-    await this.send();
-    await this.commit();
+    this.emitting = this.emitting.then(async () => {
+      await this.send();
+      await this.commit();
+    });
   }
 
   private async send(): Promise<void> {

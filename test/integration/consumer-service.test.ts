@@ -1,7 +1,7 @@
 // The consumer service as a real child process against its own real cluster
 // (this file kills brokers and ZooKeeper, so it does not share the global one).
 import { Kafka, logLevel, type Admin, type Producer } from "kafkajs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestCluster, type TestCluster } from "../harness/cluster";
 import { getJson, startService, waitForHealth, waitUntil, type JsonAnswer, type ServiceProcess } from "../harness/consumer-service";
 
@@ -29,6 +29,7 @@ let producer: Producer;
 let service: ServiceProcess | undefined;
 let serviceEnv: Record<string, string>;
 let serial = 0;
+let groupId: string;
 
 async function produce(words: string[]): Promise<void> {
   await producer.send({ topic: TOPIC, acks: -1, messages: words.map((w) => ({ value: w })) });
@@ -49,6 +50,36 @@ async function waitForWords(svc: ServiceProcess, words: string[], timeoutMs = 30
     const counted = await countedWords(svc);
     return words.every((w) => counted.has(w)) ? counted : undefined;
   });
+}
+
+/** The first replica of a partition: its leader whenever all brokers are up (leaders are rebalanced to it every 5 s). */
+async function preferredLeader(topic: string, partition: number): Promise<number> {
+  const md = await admin.fetchTopicMetadata({ topics: [topic] });
+  return md.topics[0]!.partitions.find((p) => p.partitionId === partition)!.replicas[0]!;
+}
+
+/**
+ * A consumer group name whose coordinator is `broker` whenever leaders are
+ * preferred: Kafka keeps a group's offsets in partition
+ * abs(javaHashCode(groupId)) % partitions of __consumer_offsets, and that
+ * partition's leader coordinates the group. The killed-leader test then loses
+ * the coordinator too, the harder case for a consumer.
+ */
+async function groupCoordinatedBy(broker: number): Promise<string> {
+  // A group lookup makes the brokers create __consumer_offsets.
+  await admin.describeGroups(["warm-up"]);
+  const offsets = await waitUntil("__consumer_offsets with leaders", 30_000, async () => {
+    const md = await admin.fetchTopicMetadata({ topics: ["__consumer_offsets"] }).catch(() => undefined);
+    const parts = md?.topics[0]?.partitions;
+    return parts && parts.length > 0 && parts.every((p) => p.leader >= 0) ? parts : undefined;
+  });
+  const javaHash = (s: string): number => [...s].reduce((h, c) => (Math.imul(31, h) + c.charCodeAt(0)) | 0, 0);
+  for (let i = 0; i < 1_000; i++) {
+    const id = `consumer-test-${i}`;
+    const p = (javaHash(id) & 0x7fffffff) % offsets.length;
+    if (offsets.find((o) => o.partitionId === p)?.replicas[0] === broker) return id;
+  }
+  throw new Error(`no group name coordinated by broker ${broker}`);
 }
 
 const unique = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${prefix}${++serial}x${i}`);
@@ -73,6 +104,7 @@ beforeAll(async () => {
       { topic: PROBE, replicaAssignment: [{ partition: 0, replicas: [1, 2] }], configEntries: [{ name: "min.insync.replicas", value: "1" }] },
     ],
   });
+  groupId = await groupCoordinatedBy(await preferredLeader(TOPIC, 0));
   producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   serviceEnv = {
@@ -80,7 +112,7 @@ beforeAll(async () => {
     ZOOKEEPER_CONNECT: cluster.zookeeperConnect,
     TOPICS: `${TOPIC},${PROBE}`,
     CONSUME_TOPICS: TOPIC,
-    GROUP_ID: "consumer-test",
+    GROUP_ID: groupId,
     WINDOW_MS: "1000",
     WINDOWS_KEPT: "200",
     HTTP_HOST: `${PREFIX}.1`,
@@ -97,6 +129,26 @@ afterAll(async () => {
   await admin?.disconnect();
   await cluster?.stop();
 }, 120_000);
+
+/** The service's log from offset `from` on, without its per-window lines, for a failed test's report. */
+function logTail(svc: ServiceProcess | undefined, from: number, lines = 60): string {
+  if (!svc) return "(no service)";
+  const kept = svc.output().slice(from).split("\n").filter((l) => l && !l.includes('"msg":"window closed"'));
+  return kept.slice(-lines).join("\n");
+}
+
+beforeEach(({ onTestFailed }) => {
+  const atStart = service;
+  const from = atStart?.output().length ?? 0;
+  // The service may have been restarted by the test: then all of the new one's log.
+  onTestFailed(() => console.error(`consumer service log during the failed test (last lines):\n${logTail(service, service === atStart ? from : 0)}`));
+});
+
+// A test that fails half way must not leave the next one a broken cluster.
+afterEach(async () => {
+  await cluster.startZookeeper();
+  for (const b of cluster.brokers) await cluster.startBroker(b.id);
+}, 180_000);
 
 describe("consumer service on a real cluster", () => {
   it("healthy cluster: every partition ok, 200, ready; a produced message shows up in the next window", async () => {
@@ -120,7 +172,7 @@ describe("consumer service on a real cluster", () => {
     const metrics = await (await fetch(`${service!.baseUrl}/metrics`)).text();
     expect(metrics).toContain(`kafka_topic_partition_in_sync_replica{topic="${TOPIC}",partition="0"} 3`);
     expect(metrics).toContain("kafka_brokers 3");
-    expect(metrics).toMatch(/kafka_consumergroup_lag\{consumergroup="consumer-test",topic="Hello-Kafka",partition="\d"\} \d+/);
+    expect(metrics).toMatch(new RegExp(String.raw`kafka_consumergroup_lag\{consumergroup="${groupId}",topic="Hello-Kafka",partition="\d"\} \d+`));
   });
 
   it("offsets survive a clean restart: nothing counted twice, nothing skipped", async () => {
@@ -146,6 +198,7 @@ describe("consumer service on a real cluster", () => {
   it("a killed partition leader: new leader and under_replicated, 503, consuming goes on; restarted: ok again", async () => {
     const ok = await waitForHealth(service!.baseUrl, "200", 60_000, (a) => a.status === 200);
     const victim = row(ok, TOPIC, 0)!.leader!;
+    expect(victim).toBe(await preferredLeader(TOPIC, 0)); // so the group's coordinator too
     await cluster.stopBroker(victim, "SIGKILL");
 
     const down = await waitForHealth(service!.baseUrl, `a new leader for ${TOPIC}-0 without broker ${victim}`, 45_000, (a) => {
@@ -156,13 +209,15 @@ describe("consumer service on a real cluster", () => {
     expect(down.body.cluster.liveBrokers).not.toContain(victim);
     expect(down.body.reasons.join("\n")).toContain(`${TOPIC}-0: `);
 
+    // The victim may also have been the group's coordinator: kafkajs finds
+    // the new one after its retries back off, which takes a while on a busy machine.
     const words = unique("meanwhile", 5);
     await produce(words);
-    await waitForWords(service!, words);
+    await waitForWords(service!, words, 90_000);
 
     await cluster.startBroker(victim);
     await waitForHealth(service!.baseUrl, "200 after the broker restarted", 90_000, (a) => a.status === 200);
-  });
+  }, 300_000);
 
   it("two brokers down: under_min_isr, the probe partition offline, the rest of the report intact", async () => {
     await waitForHealth(service!.baseUrl, "200", 60_000, (a) => a.status === 200);
@@ -183,7 +238,7 @@ describe("consumer service on a real cluster", () => {
     await cluster.startBroker(1);
     await cluster.startBroker(2);
     await waitForHealth(service!.baseUrl, "200 after both restarted", 120_000, (a) => a.status === 200);
-  });
+  }, 300_000);
 
   it("ZooKeeper stopped: stale, not old data served as fresh; back once it returns", async () => {
     await cluster.stopZookeeper("SIGKILL");
@@ -197,7 +252,7 @@ describe("consumer service on a real cluster", () => {
 
     await cluster.startZookeeper();
     await waitForHealth(service!.baseUrl, "200 after ZooKeeper returned", 60_000, (a) => a.status === 200 && a.body.stale === false);
-  });
+  }, 150_000);
 
   it("refuses bad configuration with the variable and value", async () => {
     const { spawnSync } = await import("node:child_process");
