@@ -14,6 +14,7 @@ import {
   renderZooCfg,
   type PropertyValue,
 } from "../../infra/render";
+import { killGroup, killOnExit, removeOnExit } from "./exit-cleanup";
 import { connectZk, readClusterStateWith, type ZkClusterState } from "./zk";
 
 export interface TestClusterOptions {
@@ -74,42 +75,6 @@ interface Member {
   child?: ChildProcess;
 }
 
-/** Live children and temp dirs of every harness in this process, for the exit hooks. */
-const liveChildren = new Set<ChildProcess>();
-const liveDirs = new Set<string>();
-let hooksInstalled = false;
-
-function killAllNow(): void {
-  for (const child of liveChildren) killGroup(child, "SIGKILL");
-  for (const dir of liveDirs) fs.rmSync(dir, { recursive: true, force: true });
-}
-
-function installExitHooks(): void {
-  if (hooksInstalled) return;
-  hooksInstalled = true;
-  // Last resort when the process ends without stop(). The JVMs also carry a
-  // parent-death signal (setpriv), so even a SIGKILL of this process frees them.
-  process.on("exit", killAllNow);
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    const onSignal = (): void => {
-      killAllNow();
-      process.off(signal, onSignal);
-      // Keep the default behaviour (exit) unless someone else handles it.
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-    };
-    process.on(signal, onSignal);
-  }
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
 async function assertPortFree(host: string, port: number): Promise<void> {
   const server = net.createServer();
   try {
@@ -150,9 +115,10 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
   await assertPortFree(zkHost, zkPort);
   for (const b of brokers) await assertPortFree(b.host, b.port);
 
-  installExitHooks();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kafka-cluster-test-"));
-  liveDirs.add(dir);
+  // Last resort when the process ends without stop(). The JVMs also carry a
+  // parent-death signal (setpriv), so even a SIGKILL of this process frees them.
+  const dirRemoved = removeOnExit(dir);
   const members = new Map<string, Member>();
 
   const member = (name: string, role: "zookeeper" | "kafka", configText: string, heap: string): Member => {
@@ -170,8 +136,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
         stdio: ["ignore", out, out],
       });
       fs.closeSync(out);
-      liveChildren.add(child);
-      child.once("exit", () => liveChildren.delete(child));
+      killOnExit(child);
       return child;
     };
     const m: Member = { name, logFile, start };
@@ -224,7 +189,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
     await Promise.all(brokerMembers.map((m) => stopMember(m, "SIGTERM", 15_000)));
     await stopMember(zk, "SIGTERM", 5_000);
     fs.rmSync(dir, { recursive: true, force: true });
-    liveDirs.delete(dir);
+    dirRemoved();
   };
 
   const waitFor = async (

@@ -44,3 +44,23 @@ describe("bundleCjs", () => {
     expect(() => bundleCjs({ root: dir, entry: main2, out: path.join(cache, "main2.js") })).toThrow(/Could not resolve "\.\/other"/);
   });
 });
+
+describe("serviceBundleFile", () => {
+  it("keeps the bundle in use and the most recently used others, removing older ones", async () => {
+    const { serviceBundleFile } = await import("../../consumer/bundle");
+    const cache = path.join(dir, "consumer-cache");
+    fs.mkdirSync(cache, { recursive: true });
+    const old = Array.from({ length: 7 }, (_, i) => path.join(cache, `${String(i).repeat(64)}.js`));
+    old.forEach((f, i) => {
+      fs.writeFileSync(f, "old bundle\n");
+      const t = new Date(Date.UTC(2026, 0, 1 + i)); // old[6] the newest of them
+      fs.utimesSync(f, t, t);
+    });
+    fs.writeFileSync(path.join(cache, "notes.txt"), "not a bundle\n");
+
+    const ref = serviceBundleFile(cache, 3);
+    const source = (ref as { source: string }).source;
+    expect(fs.readdirSync(cache).sort()).toEqual([path.basename(old[5]!), path.basename(old[6]!), path.basename(source), "notes.txt"].sort());
+    expect(fs.readFileSync(source, "utf8")).toContain("kafka-cluster-consumer");
+  });
+});
