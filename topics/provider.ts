@@ -224,9 +224,13 @@ async function clusterFactsWith(admin: Admin, brokers: number, waitMs: number): 
   return facts;
 }
 
-async function readClusterFacts(admin: Admin): Promise<ClusterFacts> {
+/** Exported for tests. */
+export async function readClusterFacts(admin: Pick<Admin, "describeCluster" | "describeConfigs">): Promise<ClusterFacts> {
   const { brokers } = await admin.describeCluster();
   const ids = brokers.map((b) => b.nodeId).sort((a, b) => a - b);
+  // A broker that has just started can answer before it knows any broker
+  // (kafkajs then fails to look up broker "undefined"): no brokers yet.
+  if (ids.length === 0) return { brokers: [] };
   const { resources } = await admin.describeConfigs({ resources: [{ type: BROKER_RESOURCE, name: String(ids[0]), configNames: ["min.insync.replicas"] }], includeSynonyms: false });
   const v = resources[0]?.configEntries.find((e) => e.configName === "min.insync.replicas")?.configValue;
   return { brokers: ids, ...(v !== undefined ? { defaultMinIsr: Number(v) } : {}) };
