@@ -11,7 +11,7 @@
 // functions: it loads this module, bundled, in the provider host. Connection
 // settings are inputs; state shared between calls lives on globalThis.
 import type * as pulumi from "@pulumi/pulumi";
-import type { Admin, ITopicMetadata } from "kafkajs";
+import type { Admin, ITopicConfig, ITopicMetadata } from "kafkajs";
 import { reassign } from "./assignment";
 import { quietKafkajsTimers } from "./kafkajs-timers";
 import { adoptionProblems, partitionDecreaseProblem, topicChange, topicSpecProblems, type TopicSpec } from "./spec";
@@ -140,6 +140,109 @@ async function waitHealthy(admin: Admin, topic: string, partitions: number, rf: 
     if (Date.now() > deadline) throw topicError(topic, `not healthy after ${timeoutMs} ms (saw ${seen})`, true);
     await sleep(200);
   }
+}
+
+/** The most topics one CreateTopics or DeleteTopics request carries. */
+const BATCH = 50;
+/**
+ * How long a broker may wait on a CreateTopics or DeleteTopics request before
+ * it answers REQUEST_TIMED_OUT: below kafkajs's own request timeout (30 s,
+ * counted from the send), so the answer is the broker's. The work goes on
+ * after that answer; the caller waits for the outcome it needs.
+ */
+const BROKER_TIMEOUT_MS = 20_000;
+
+interface Pending<T> {
+  readonly key: string;
+  readonly item: T;
+  readonly settle: (err?: unknown) => void;
+}
+
+interface Queue<T> {
+  readonly pending: Array<Pending<T>>;
+  draining: boolean;
+}
+
+/**
+ * Sends `item` in a request shared with the other items of this kind that
+ * callers in this process submit meanwhile. Pulumi runs a deployment's
+ * creates (or deletes) at once, in one provider process, and a broker
+ * answers one request per connection at a time, each CreateTopics once its
+ * topics have leaders: sent one topic per request, 500 topics wait for each
+ * other in turn, and the last ones outlive kafkajs's request timeout. One
+ * request at a time per client, with up to BATCH items; items that arrive
+ * while it is out go together in the next. `send` returns the errors of the
+ * items that failed, by key; each caller gets its own item's.
+ */
+function sharedRequest<T>(kind: string, admin: Admin, key: string, item: T, send: (admin: Admin, items: T[]) => Promise<Map<string, unknown>>): Promise<void> {
+  const all = ((globalThis as { kafkaClusterTopicQueues?: Map<string, WeakMap<Admin, Queue<unknown>>> }).kafkaClusterTopicQueues ??= new Map());
+  let byAdmin = all.get(kind);
+  if (!byAdmin) all.set(kind, (byAdmin = new WeakMap()));
+  let queue = byAdmin.get(admin) as Queue<T> | undefined;
+  if (!queue) byAdmin.set(admin, (queue = { pending: [], draining: false }) as Queue<unknown>);
+  const q = queue;
+  return new Promise<void>((resolve, reject) => {
+    q.pending.push({ key, item, settle: (err) => (err === undefined ? resolve() : reject(err)) });
+    if (q.draining) return;
+    q.draining = true;
+    // Items submitted in the same turn share the first request too.
+    setImmediate(async () => {
+      while (q.pending.length > 0) {
+        const batch = q.pending.splice(0, BATCH);
+        let failed: Map<string, unknown>;
+        try {
+          failed = await send(admin, batch.map((p) => p.item));
+        } catch (err) {
+          failed = new Map(batch.map((p) => [p.key, err]));
+        }
+        for (const p of batch) p.settle(failed.get(p.key));
+      }
+      q.draining = false;
+    });
+  });
+}
+
+/** An error a topic's own creation or deletion answered with, if kafkajs said which topic. */
+const topicErrorsOf = (err: unknown): Array<{ topic: string; type?: string }> | undefined => {
+  const errors = (err as { errors?: Array<{ topic?: unknown; type?: string }> }).errors;
+  return errors?.length && errors.every((e) => typeof e.topic === "string") ? (errors as Array<{ topic: string; type?: string }>) : undefined;
+};
+
+/**
+ * Creates the topic (see sharedRequest). A topic that already exists counts
+ * as made, as kafkajs counts it (create() looked first); one the broker was
+ * still making when it answered is waited for by the caller.
+ */
+function createTopicShared(admin: Admin, topic: ITopicConfig): Promise<void> {
+  return sharedRequest("create", admin, topic.topic, topic, async (a, topics) => {
+    try {
+      await a.createTopics({ waitForLeaders: false, timeout: BROKER_TIMEOUT_MS, topics });
+      return new Map();
+    } catch (err) {
+      const perTopic = topicErrorsOf(err);
+      if (!perTopic) throw err;
+      return new Map(perTopic.filter((e) => e.type !== "TOPIC_ALREADY_EXISTS" && e.type !== "REQUEST_TIMED_OUT").map((e) => [e.topic, topicError(e.topic, `the brokers refused to create it: ${kafkaErrorText(e)}`, false)]));
+    }
+  });
+}
+
+/** Deletes the topic (see sharedRequest). One already gone, or still being deleted when the broker answered, is no error: the caller waits until it is gone. */
+function deleteTopicShared(admin: Admin, topic: string): Promise<void> {
+  const harmless = (err: unknown): boolean => ["REQUEST_TIMED_OUT", "UNKNOWN_TOPIC_OR_PARTITION"].includes((err as { type?: string }).type ?? "");
+  return sharedRequest("delete", admin, topic, topic, async (a, topics) => {
+    const failed = new Map<string, unknown>();
+    try {
+      await a.deleteTopics({ topics, timeout: BROKER_TIMEOUT_MS });
+    } catch (err) {
+      if (topics.length === 1) {
+        if (!harmless(err)) failed.set(topics[0]!, topicError(topics[0]!, `the brokers refused to delete it: ${kafkaErrorText(err)}`, false));
+      } else {
+        // kafkajs reports the first failed topic's error without its name: each again on its own.
+        for (const t of topics) await a.deleteTopics({ topics: [t], timeout: BROKER_TIMEOUT_MS }).catch((e: unknown) => harmless(e) || failed.set(t, topicError(t, `the brokers refused to delete it: ${kafkaErrorText(e)}`, false)));
+      }
+    }
+    return failed;
+  });
 }
 
 /**
@@ -384,16 +487,12 @@ export const kafkaTopicProvider: pulumi.dynamic.ResourceProvider<KafkaTopicInput
       }
       const problems = topicSpecProblems(spec, await clusterFactsWith(admin, spec.replicationFactor, 10_000).then((f) => ({ brokers: f.brokers.length, defaultMinIsr: f.defaultMinIsr })));
       if (problems.length) throw topicError(spec.name, problems.map((p) => `${p.property}: ${p.reason}`).join("; "), false);
-      await admin.createTopics({
-        waitForLeaders: true,
-        timeout: timeoutMs,
-        topics: [{ topic: spec.name, numPartitions: spec.partitions, replicationFactor: spec.replicationFactor, configEntries: Object.entries(spec.config).map(([name, value]) => ({ name, value })) }],
-      });
+      await createTopicShared(admin, { topic: spec.name, numPartitions: spec.partitions, replicationFactor: spec.replicationFactor, configEntries: Object.entries(spec.config).map(([name, value]) => ({ name, value })) });
       try {
         await waitHealthy(admin, spec.name, spec.partitions, spec.replicationFactor, timeoutMs);
       } catch (err) {
         // Nothing half-made: a topic that never became healthy is removed.
-        await admin.deleteTopics({ topics: [spec.name], timeout: timeoutMs }).catch(() => undefined);
+        await admin.deleteTopics({ topics: [spec.name], timeout: BROKER_TIMEOUT_MS }).catch(() => undefined);
         throw err;
       }
     });
@@ -412,7 +511,7 @@ export const kafkaTopicProvider: pulumi.dynamic.ResourceProvider<KafkaTopicInput
         await applyConfig(admin, news.name, desiredOverrides(current, Object.keys(olds.config ?? {}), { ...(news.config ?? {}) }), false);
       }
       if (change.partitions) {
-        await admin.createPartitions({ topicPartitions: [{ topic: news.name, count: change.partitions.to }], timeout: timeoutMs });
+        await admin.createPartitions({ topicPartitions: [{ topic: news.name, count: change.partitions.to }], timeout: Math.min(timeoutMs, BROKER_TIMEOUT_MS) });
         await waitHealthy(admin, news.name, change.partitions.to, olds.replicationFactor, timeoutMs);
       }
       if (change.replicationFactor) {
@@ -426,7 +525,7 @@ export const kafkaTopicProvider: pulumi.dynamic.ResourceProvider<KafkaTopicInput
     const timeoutMs = props.timeoutMs ?? 120_000;
     await withAdmin(props.bootstrapServers, async (admin) => {
       if (!(await topicExists(admin, id))) return;
-      await admin.deleteTopics({ topics: [id], timeout: timeoutMs });
+      await deleteTopicShared(admin, id);
       const deadline = Date.now() + timeoutMs;
       while (await topicExists(admin, id)) {
         if (Date.now() > deadline) throw topicError(id, `still listed ${timeoutMs} ms after deletion`, true);

@@ -80,6 +80,27 @@ describe("KafkaTopic provider", () => {
     for (const p of d.partitions) expect([...p.isr].sort()).toEqual([1, 2, 3]);
   });
 
+  it("creates and deletes many topics at once in shared requests; a topic the broker refuses fails alone", async () => {
+    const names = Array.from({ length: 12 }, (_, i) => unique(`many-${i}`));
+    const refused = unique("many-refused");
+    const results = await Promise.allSettled([
+      ...names.map((n) => provider.create!(topicInputs(n, { partitions: 2 }))),
+      // Passes the provider's own checks; the broker refuses the value.
+      provider.create!(topicInputs(refused, { config: { "cleanup.policy": "shred" } })),
+    ]);
+    expect(results.slice(0, names.length).map((r) => r.status)).toEqual(names.map(() => "fulfilled"));
+    const last = results.at(-1)!;
+    expect(last.status).toBe("rejected");
+    expect(String((last as PromiseRejectedResult).reason)).toContain(`topic "${refused}": the brokers refused to create it: INVALID_CONFIG: Configuration is invalid`);
+    const md = await admin.fetchTopicMetadata({ topics: names });
+    for (const t of md.topics) expect(t.partitions.map((p) => p.isr.length)).toEqual([3, 3]);
+    expect(await admin.listTopics()).not.toContain(refused);
+
+    await Promise.all([...names, unique("never-made")].map((n) => provider.delete!(n, topicInputs(n))));
+    const left = await admin.listTopics();
+    expect(names.filter((n) => left.includes(n))).toEqual([]);
+  });
+
   it("refuses to adopt an existing topic and points to import", async () => {
     const name = unique("existing");
     await admin.createTopics({ topics: [{ topic: name, numPartitions: 1, replicationFactor: 3 }], waitForLeaders: true });
