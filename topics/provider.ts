@@ -191,7 +191,7 @@ function sharedRequest<T>(kind: string, admin: Admin, key: string, item: T, send
         const batch = q.pending.splice(0, BATCH);
         let failed: Map<string, unknown>;
         try {
-          failed = await send(admin, batch.map((p) => p.item));
+          failed = await whileBrokersStart(() => send(admin, batch.map((p) => p.item)));
         } catch (err) {
           failed = new Map(batch.map((p) => [p.key, err]));
         }
@@ -200,6 +200,22 @@ function sharedRequest<T>(kind: string, admin: Admin, key: string, item: T, send
       q.draining = false;
     });
   });
+}
+
+/** kafkajs's errors when the broker it asked does not know the controller yet: one that has just started. */
+const brokersStarting = (err: unknown): boolean => ["KafkaJSBrokerNotFound", "KafkaJSMetadataNotLoaded"].includes((err as Error).name);
+
+/** Runs fn again while brokersStarting(err), up to waitMs: a deployment's first topics come right after the brokers register. */
+export async function whileBrokersStart<T>(fn: () => Promise<T>, waitMs = 15_000): Promise<T> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!brokersStarting(err) || Date.now() > deadline) throw err;
+      await sleep(250);
+    }
+  }
 }
 
 /** An error a topic's own creation or deletion answered with, if kafkajs said which topic. */
@@ -234,6 +250,7 @@ function deleteTopicShared(admin: Admin, topic: string): Promise<void> {
     try {
       await a.deleteTopics({ topics, timeout: BROKER_TIMEOUT_MS });
     } catch (err) {
+      if (brokersStarting(err)) throw err;
       if (topics.length === 1) {
         if (!harmless(err)) failed.set(topics[0]!, topicError(topics[0]!, `the brokers refused to delete it: ${kafkaErrorText(err)}`, false));
       } else {

@@ -14,6 +14,7 @@ import {
   renderZooCfg,
   type PropertyValue,
 } from "../../infra/render";
+import { fetchRawMetadata } from "../../consumer/raw-metadata";
 import { killGroup, killOnExit, removeOnExit } from "./exit-cleanup";
 import { connectZk, readClusterStateWith, type ZkClusterState } from "./zk";
 
@@ -226,6 +227,30 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
     }
   };
 
+  /**
+   * Waits until each of `ids` answers a metadata request naming every running
+   * broker and a controller: brokers learn both from the controller a moment
+   * after ZooKeeper lists them, and a client asking in that moment fails
+   * (kafkajs: "Broker -1 not found in the cached metadata").
+   */
+  const waitForMetadata = async (ids: readonly number[], running: readonly number[], timeoutMs: number): Promise<void> => {
+    const deadline = Date.now() + timeoutMs;
+    for (const id of ids) {
+      const b = brokers.find((x) => x.id === id)!;
+      let seen = "no answer";
+      for (;;) {
+        const md = await fetchRawMetadata(b.host, b.port, [], "test-harness", 2_000).catch((err: Error) => err);
+        if (!(md instanceof Error)) {
+          const known = md.brokers.map((x) => x.nodeId);
+          if (md.controllerId >= 0 && running.every((r) => known.includes(r))) break;
+          seen = `brokers [${known.sort().join(", ")}], controller ${md.controllerId}`;
+        } else seen = md.message;
+        if (Date.now() > deadline) throw new ClusterStartError(`timed out after ${timeoutMs} ms waiting for broker ${id}'s metadata to name brokers ${running.join(", ")} and a controller (saw ${seen})`, "");
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  };
+
   const started = Date.now();
   try {
     zk.child = zk.start();
@@ -236,6 +261,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
       (s) => BROKER_IDS.every((id) => s.brokerIds.includes(id)) && s.controller !== null,
       [...members.values()],
     );
+    await waitForMetadata(BROKER_IDS, BROKER_IDS, readyTimeoutMs);
   } catch (err) {
     await stop();
     throw err;
@@ -260,6 +286,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
       if (m.child && m.child.exitCode === null && m.child.signalCode === null) return;
       m.child = m.start();
       await waitFor(`broker ${id} to register`, timeoutMs, (s) => s.brokerIds.includes(id), [m]);
+      await waitForMetadata([id], [id], timeoutMs);
     },
     stopZookeeper: (signal = "SIGTERM") => stopMember(zk, signal, 15_000),
     startZookeeper: async (timeoutMs = 60_000) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readClusterFacts } from "../../topics/provider";
+import { readClusterFacts, whileBrokersStart } from "../../topics/provider";
 
 // The answers of a broker that has just started: a stand-in for a moment a
 // real cluster shows only by chance (the integration tests cover the rest).
@@ -25,5 +25,25 @@ describe("readClusterFacts", () => {
     } as never);
     expect(facts).toEqual({ brokers: [1, 2, 3], defaultMinIsr: 2 });
     expect(asked).toEqual(["1"]);
+  });
+});
+
+describe("whileBrokersStart", () => {
+  const named = (name: string): Error => Object.assign(new Error(`${name} happened`), { name });
+
+  it("asks again while the broker asked does not know the controller yet, then returns the answer", async () => {
+    let calls = 0;
+    const answer = await whileBrokersStart(async () => {
+      if (++calls < 3) throw named(calls === 1 ? "KafkaJSBrokerNotFound" : "KafkaJSMetadataNotLoaded");
+      return "created";
+    });
+    expect([answer, calls]).toEqual(["created", 3]);
+  });
+
+  it("passes any other error on at once, and a starting error once the wait is over", async () => {
+    let calls = 0;
+    await expect(whileBrokersStart(async () => (calls++, Promise.reject(named("KafkaJSProtocolError"))))).rejects.toThrow("KafkaJSProtocolError happened");
+    expect(calls).toBe(1);
+    await expect(whileBrokersStart(async () => Promise.reject(named("KafkaJSBrokerNotFound")), 0)).rejects.toThrow("KafkaJSBrokerNotFound happened");
   });
 });
