@@ -60,6 +60,9 @@ export function reassign(partitions: readonly PartitionReplicas[], brokers: read
  * follower from the most to the least loaded broker until they are within
  * one, preferring moves that copy no new data (the least loaded broker
  * already had that replica, or the most loaded one was only just added).
+ * When no partition allows that move (the most loaded broker's followers all
+ * sit beside the least loaded one), a chain of moves through other brokers
+ * does it: each of those gives one replica and takes one.
  */
 function rebalance(assignment: Map<number, number[]>, brokers: readonly number[], original: Map<number, readonly number[]>): void {
   for (let guard = 0; guard < 10_000; guard++) {
@@ -71,8 +74,47 @@ function rebalance(assignment: Map<number, number[]>, brokers: readonly number[]
     const movable = [...assignment.entries()].filter(([, r]) => r.indexOf(hi) > 0 && !r.includes(lo));
     const free = movable.find(([p]) => original.get(p)!.includes(lo) || !original.get(p)!.includes(hi));
     const move = free ?? movable[0];
-    if (!move) return;
-    const [, replicas] = move;
-    replicas[replicas.indexOf(hi)] = lo;
+    if (move) {
+      const [, replicas] = move;
+      replicas[replicas.indexOf(hi)] = lo;
+      continue;
+    }
+    const chain = moveChain(assignment, brokers, hi, lo);
+    if (!chain) return;
+    for (const { partition, from, to } of chain) {
+      const replicas = assignment.get(partition)!;
+      const i = replicas.indexOf(from);
+      if (i <= 0 || replicas.includes(to)) return; // a chain that reuses a partition: stop rather than break it
+      replicas[i] = to;
+    }
   }
+}
+
+interface Move {
+  readonly partition: number;
+  readonly from: number;
+  readonly to: number;
+}
+
+/** The shortest chain of follower moves that takes one replica from `hi` to `lo` (breadth first over brokers). */
+function moveChain(assignment: Map<number, number[]>, brokers: readonly number[], hi: number, lo: number): Move[] | undefined {
+  const via = new Map<number, Move>();
+  const queue = [hi];
+  while (queue.length > 0) {
+    const a = queue.shift()!;
+    for (const [partition, r] of assignment) {
+      if (r.indexOf(a) <= 0) continue;
+      for (const b of brokers) {
+        if (b === hi || via.has(b) || r.includes(b)) continue;
+        via.set(b, { partition, from: a, to: b });
+        if (b === lo) {
+          const chain: Move[] = [];
+          for (let m = via.get(lo); m; m = m.from === hi ? undefined : via.get(m.from)) chain.unshift(m);
+          return chain;
+        }
+        queue.push(b);
+      }
+    }
+  }
+  return undefined;
 }

@@ -42,6 +42,20 @@ describe("reassign", () => {
     expect([...next.values()]).toEqual([[1], [1]]);
   });
 
+  it("balances through other brokers when the busiest one's followers all sit beside the least loaded one", () => {
+    // 6 brokers, 9 partitions of Kafka's layout, 5 -> 4 (found by the property below):
+    // greedy choices leave broker 1 with 7 replicas and broker 6 with 5, and
+    // no partition has broker 1 as a follower without broker 6.
+    const ids = [1, 2, 3, 4, 5, 6];
+    const current = Array.from({ length: 9 }, (_, p) => {
+      const replicas = Array.from({ length: 5 }, (_, r) => ids[(p + r + 359) % 6]!);
+      return { partition: p, replicas, leader: replicas[0]! };
+    });
+    const next = reassign(current, ids, 4);
+    expect(ids.map((b) => [...next.values()].filter((r) => r.includes(b)).length)).toEqual([6, 6, 6, 6, 6, 6]);
+    for (const p of current) expect(next.get(p.partition)![0]).toBe(p.leader);
+  });
+
   it("from Kafka's own layout: distinct replicas, the leader first, balanced within one", () => {
     const arb = fc
       .record({
