@@ -4,6 +4,7 @@
 // fire once, so every read re-arms its own; a new session re-reads
 // everything; while disconnected the view is not live (health calls it stale).
 import * as zookeeper from "node-zookeeper-client";
+import { fixZookeeperClient } from "../infra/zookeeper-client-fix";
 import type { Logger } from "pino";
 import type { PartitionView, SourceView } from "./health";
 
@@ -74,6 +75,7 @@ export class ZkSource {
     this.client?.close();
     const generation = ++this.generation;
     this.watchers = new Map();
+    fixZookeeperClient();
     const client = zookeeper.createClient(this.opts.connect, { sessionTimeout: this.opts.sessionTimeoutMs, spinDelay: 200, retries: 1 });
     this.client = client;
     const current = () => generation === this.generation && !this.closed;

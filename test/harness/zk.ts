@@ -1,5 +1,6 @@
 // Small promise wrappers over node-zookeeper-client for the harness and tests.
 import * as zookeeper from "node-zookeeper-client";
+import { fixZookeeperClient } from "../../infra/zookeeper-client-fix";
 
 export interface ZkClusterState {
   /** Registered broker ids (children of /brokers/ids), sorted. */
@@ -10,6 +11,7 @@ export interface ZkClusterState {
 
 /** Connects, or fails after timeoutMs with the address in the message. */
 export function connectZk(connect: string, timeoutMs: number): Promise<zookeeper.Client> {
+  fixZookeeperClient();
   const client = zookeeper.createClient(connect, { sessionTimeout: 6_000, spinDelay: 100, retries: 0 });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
