@@ -54,8 +54,11 @@ async function waitForWords(svc: ServiceProcess, words: string[], timeoutMs = 30
 
 /** The first replica of a partition: its leader whenever all brokers are up (leaders are rebalanced to it every 5 s). */
 async function preferredLeader(topic: string, partition: number): Promise<number> {
-  const md = await admin.fetchTopicMetadata({ topics: [topic] });
-  return md.topics[0]!.partitions.find((p) => p.partitionId === partition)!.replicas[0]!;
+  // Asked of any broker: one may not have heard of a topic just created yet.
+  return waitUntil(`${topic}-${partition} in the metadata`, 30_000, async () => {
+    const md = await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined);
+    return md?.topics[0]?.partitions.find((p) => p.partitionId === partition)?.replicas[0];
+  });
 }
 
 /**
