@@ -247,16 +247,16 @@ function deleteTopicShared(admin: Admin, topic: string): Promise<void> {
   const harmless = (err: unknown): boolean => ["REQUEST_TIMED_OUT", "UNKNOWN_TOPIC_OR_PARTITION"].includes((err as { type?: string }).type ?? "");
   return sharedRequest("delete", admin, topic, topic, async (a, topics) => {
     const failed = new Map<string, unknown>();
+    const record = (t: string, err: unknown): void => {
+      if (!harmless(err)) failed.set(t, topicError(t, `the brokers refused to delete it: ${kafkaErrorText(err)}`, false));
+    };
     try {
       await a.deleteTopics({ topics, timeout: BROKER_TIMEOUT_MS });
     } catch (err) {
       if (brokersStarting(err)) throw err;
-      if (topics.length === 1) {
-        if (!harmless(err)) failed.set(topics[0]!, topicError(topics[0]!, `the brokers refused to delete it: ${kafkaErrorText(err)}`, false));
-      } else {
-        // kafkajs reports the first failed topic's error without its name: each again on its own.
-        for (const t of topics) await a.deleteTopics({ topics: [t], timeout: BROKER_TIMEOUT_MS }).catch((e: unknown) => harmless(e) || failed.set(t, topicError(t, `the brokers refused to delete it: ${kafkaErrorText(e)}`, false)));
-      }
+      if (topics.length === 1) record(topics[0]!, err);
+      // kafkajs reports the first failed topic's error without its name: each again on its own.
+      else for (const t of topics) await a.deleteTopics({ topics: [t], timeout: BROKER_TIMEOUT_MS }).catch((e: unknown) => record(t, e));
     }
     return failed;
   });
