@@ -6,8 +6,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { pulumiRunner, stageProject } from "../test/e2e/pulumi";
-import { waitUntil } from "../test/harness/consumer-service";
+import { pulumiRunner, stageProject } from "../support/pulumi";
+import { waitUntil } from "../support/consumer-service";
 import { printTable, summarize } from "./table";
 
 const ADDRESSES = ["127.0.50.1", "127.0.50.2", "127.0.50.3"];

@@ -9,10 +9,10 @@ import { once } from "node:events";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { kafkaLibsDir } from "../infra/toolchain";
-import { startTestCluster, type TestCluster } from "../test/harness/cluster";
-import { createTopic, getJson, startService, waitUntil } from "../test/harness/consumer-service";
-import { CONSOLE_CONSUMER } from "../test/harness/kafka-tools";
+import { kafkaLibsDir } from "../lib/toolchain";
+import { startTestCluster, type TestCluster } from "../support/cluster";
+import { createTopic, getJson, startService, waitUntil } from "../support/consumer-service";
+import { CONSOLE_CONSUMER } from "../support/kafka-tools";
 import { printTable, summarize } from "./table";
 
 const PREFIX = "127.0.52";
@@ -53,7 +53,7 @@ function kcatDrain(cluster: TestCluster): Promise<number> {
 }
 
 function consoleDrain(cluster: TestCluster, count: number, group: string): Promise<number> {
-  const log4j = path.join(__dirname, "../test/harness/tools-log4j.properties");
+  const log4j = path.join(__dirname, "../support/tools-log4j.properties");
   return timed("java", [
     "-Xmx512m", "-XX:+UseSerialGC", `-Dlog4j.configuration=file:${log4j}`, "-cp", `${kafkaLibsDir()}/*`, CONSOLE_CONSUMER,
     "--bootstrap-server", cluster.bootstrapServers, "--topic", TOPIC, "--from-beginning", "--max-messages", String(count), "--group", group,

@@ -5,9 +5,9 @@
 // Run: npm run bench:detect [-- runs]
 import * as os from "node:os";
 import type * as zookeeper from "node-zookeeper-client";
-import { startTestCluster } from "../test/harness/cluster";
-import { createTopic, getJson, startService, waitUntil, type ServiceProcess } from "../test/harness/consumer-service";
-import { connectZk } from "../test/harness/zk";
+import { startTestCluster } from "../support/cluster";
+import { createTopic, getJson, startService, waitUntil, type ServiceProcess } from "../support/consumer-service";
+import { connectZk } from "../support/zk";
 import { printTable, summarize } from "./table";
 
 const PREFIX = "127.0.52";

@@ -1,7 +1,7 @@
 // Measures how long the test harness takes to start a ready cluster
 // (ZooKeeper + three brokers registered + a controller) and to stop it.
 // Run: npm run bench:harness [-- runs]
-import { startTestCluster } from "../test/harness/cluster";
+import { startTestCluster } from "../support/cluster";
 import { printTable, summarize } from "./table";
 
 async function main(): Promise<void> {

@@ -7,8 +7,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { pulumiRunner, stageProject } from "../test/e2e/pulumi";
-import { TOPIC_COMMAND, runKafkaToolOk } from "../test/harness/kafka-tools";
+import { pulumiRunner, stageProject } from "../support/pulumi";
+import { TOPIC_COMMAND, runKafkaToolOk } from "../support/kafka-tools";
 import { printTable, summarize } from "./table";
 
 const ADDRESSES = ["127.0.51.1", "127.0.51.2", "127.0.51.3"];

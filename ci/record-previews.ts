@@ -6,8 +6,8 @@
 // Usage: npm run record-previews [-- <address prefix, default 127.0.32>]
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { cacheDir } from "../infra/toolchain";
-import { REPO_ROOT, stagePreviewStack, type StackTopic, type StackVariant } from "../test/e2e/preview-stack";
+import { cacheDir } from "../lib/toolchain";
+import { REPO_ROOT, stagePreviewStack, type StackTopic, type StackVariant } from "../support/preview-stack";
 
 const OUT = path.join(REPO_ROOT, "test", "fixtures", "previews");
 const HELLO: StackTopic = { name: "Hello-Kafka", partitions: 3, replicationFactor: 3, config: { "min.insync.replicas": "2" } };

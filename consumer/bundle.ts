@@ -4,9 +4,9 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { BUILD_CACHE, bundleCjs, writeIfChanged } from "../infra/bundle";
-import { cacheDir } from "../infra/toolchain";
-import { fileReference, type FileContent } from "../infra/targets/file-content";
+import { BUILD_CACHE, bundleCjs, writeIfChanged } from "../lib/bundle";
+import { cacheDir } from "../lib/toolchain";
+import { fileReference, type FileContent } from "../lib/file-content";
 
 const ROOT = path.resolve(__dirname, "..");
 

@@ -2,7 +2,7 @@
 // stdout, SIGTERM/SIGINT for a clean stop (exit 0).
 import { Kafka, logLevel } from "kafkajs";
 import pino from "pino";
-import { quietKafkajsTimers } from "../topics/kafkajs-timers";
+import { quietKafkajsTimers } from "../lib/kafkajs/quiet-timers";
 import { ConfigError, loadConfig } from "./config";
 import { kafkajsLogCreator } from "./kafkajs-log";
 import { createService } from "./service";

@@ -4,7 +4,7 @@
 // fire once, so every read re-arms its own; a new session re-reads
 // everything; while disconnected the view is not live (health calls it stale).
 import * as zookeeper from "node-zookeeper-client";
-import { fixZookeeperClient } from "../infra/zookeeper-client-fix";
+import { fixZookeeperClient } from "../lib/zookeeper/client-fix";
 import type { Logger } from "pino";
 import type { PartitionView, SourceView } from "./health";
 

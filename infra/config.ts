@@ -8,7 +8,7 @@ import { declareTopics, type TopicDeclaration } from "../topics/declare";
 import { topicSpecProblems } from "../topics/spec";
 import { ClusterConfigError, planCluster, type ClusterPlan } from "./plan";
 import { SAFE_BROKER_SETTINGS } from "./render";
-import { KAFKA_VERSION, cacheDir } from "./toolchain";
+import { KAFKA_VERSION, cacheDir } from "../lib/toolchain";
 
 const NAMESPACE = "kafka-cluster";
 const KEYS = ["target", "hosts", "zookeeper", "kafka", "dataDir", "serviceManager", "topics", "consumer", "docker"] as const;

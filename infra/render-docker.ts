@@ -3,7 +3,7 @@
 // server.properties as the other targets (infra/render.ts), uploaded into it.
 import type { ClusterPlan, DockerPlan, PlannedBroker, PlannedZooKeeperNode } from "./plan";
 import { renderServerProperties, renderZooCfg } from "./render";
-import type { FileContent } from "./targets/file-content";
+import type { FileContent } from "../lib/file-content";
 
 /** Where rendered config goes inside a broker container (the apache/kafka image layout runs it). */
 export const KAFKA_CONFIG_FILE = "/etc/kafka-cluster/server.properties";

@@ -4,8 +4,8 @@
 // which has no topic ids).
 import type { Admin } from "kafkajs";
 import type { ConfigEntryState, PartitionReassignmentState, PartitionState, TopicState } from "./describe";
-import { tolerateOfflinePartitions } from "./kafkajs-offline";
-import { quietKafkajsTimers } from "./kafkajs-timers";
+import { tolerateOfflinePartitions } from "../lib/kafkajs/offline-partitions";
+import { quietKafkajsTimers } from "../lib/kafkajs/quiet-timers";
 
 /** Kafka's internal topics (org.apache.kafka.common.internals.Topic.isInternal). */
 export const INTERNAL_TOPICS: readonly string[] = ["__consumer_offsets", "__transaction_state"];

@@ -13,7 +13,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { Admin, ITopicConfig, ITopicMetadata } from "kafkajs";
 import { reassign } from "./assignment";
-import { quietKafkajsTimers } from "./kafkajs-timers";
+import { quietKafkajsTimers } from "../lib/kafkajs/quiet-timers";
 import { adoptionProblems, partitionDecreaseProblem, topicChange, topicSpecProblems, type TopicSpec } from "./spec";
 
 export interface KafkaTopicInputs extends TopicSpec {

@@ -13,7 +13,7 @@
 // `__provider` is not itself a change of the resource.
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { BUILD_CACHE, bundleCjs } from "../infra/bundle";
+import { BUILD_CACHE, bundleCjs } from "../lib/bundle";
 import type { KafkaTopicInputs } from "./provider";
 
 const ROOT = path.resolve(__dirname, "..");

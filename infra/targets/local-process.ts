@@ -6,7 +6,7 @@
 // Pulumi serializes these functions into the state, so they require their
 // modules inside each method and capture nothing but plain values.
 import * as pulumi from "@pulumi/pulumi";
-import { contentOf, type FileContent } from "./file-content";
+import { contentOf, type FileContent } from "../../lib/file-content";
 import { waitUntilReady, type Readiness } from "./readiness";
 
 export interface LocalProcessInputs {

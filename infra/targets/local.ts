@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterPlan } from "../plan";
-import { KAFKA_VERSION, kafkaLibsDir } from "../toolchain";
+import { KAFKA_VERSION, kafkaLibsDir } from "../../lib/toolchain";
 import { LocalProcess } from "./local-process";
 import { brokerProcess, zookeeperProcess } from "./process-files";
 

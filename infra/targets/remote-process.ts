@@ -5,7 +5,7 @@
 // delete stops it and removes what it made.
 import * as pulumi from "@pulumi/pulumi";
 import { renderSystemdUnit, shellQuote } from "../render";
-import { contentOf, type FileContent } from "./file-content";
+import { contentOf, type FileContent } from "../../lib/file-content";
 import { waitUntilReady, type Readiness } from "./readiness";
 import { withSsh, type SshConnection, type SshSession } from "./ssh-session";
 

@@ -5,9 +5,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getJson, waitUntil } from "../harness/consumer-service";
-import { listening, processesMentioning } from "../harness/processes";
-import { pulumiRunner, stageProject, type PulumiRunner } from "./pulumi";
+import { getJson, waitUntil } from "../../support/consumer-service";
+import { listening, processesMentioning } from "../../support/processes";
+import { pulumiRunner, stageProject, type PulumiRunner } from "../../support/pulumi";
 
 const repoRoot = path.join(__dirname, "..", "..");
 const PREFIX = process.env.KAFKA_CLUSTER_CONSUMER_E2E_PREFIX ?? "127.0.24";

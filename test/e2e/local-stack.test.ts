@@ -8,9 +8,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CONFIG_COMMAND, TOPIC_COMMAND, parseTopicDescribe, runKafkaToolOk } from "../harness/kafka-tools";
-import { readClusterState } from "../harness/zk";
-import { pulumiRunner, stageProject, type PulumiRunner } from "./pulumi";
+import { CONFIG_COMMAND, TOPIC_COMMAND, parseTopicDescribe, runKafkaToolOk } from "../../support/kafka-tools";
+import { readClusterState } from "../../support/zk";
+import { pulumiRunner, stageProject, type PulumiRunner } from "../../support/pulumi";
 
 const repoRoot = path.join(__dirname, "..", "..");
 const ADDRESSES = ["127.0.30.1", "127.0.30.2", "127.0.30.3"];

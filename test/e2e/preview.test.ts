@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT, stagePreviewStack, type PreviewStack, type RunResult, type StackTopic, type StackVariant } from "./preview-stack";
+import { REPO_ROOT, stagePreviewStack, type PreviewStack, type RunResult, type StackTopic, type StackVariant } from "../../support/preview-stack";
 
 const STACK = "e2e-preview";
 const HELLO: StackTopic = { name: "Hello-Kafka", partitions: 3, replicationFactor: 3, config: { "min.insync.replicas": "2" } };

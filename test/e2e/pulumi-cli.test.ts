@@ -4,8 +4,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PULUMI_VERSION } from "../../infra/toolchain";
-import { pulumiRunner, type PulumiRunner } from "./pulumi";
+import { PULUMI_VERSION } from "../../lib/toolchain";
+import { pulumiRunner, type PulumiRunner } from "../../support/pulumi";
 
 const repoRoot = path.join(__dirname, "..", "..");
 let workDir: string;

@@ -1,5 +1,5 @@
 // The ssh target end to end against real sshd instances on loopback
-// addresses 127.0.40.1-3, one per host (test/harness/sshd.ts): `pulumi up`
+// addresses 127.0.40.1-3, one per host (support/sshd.ts): `pulumi up`
 // uploads a Kafka release tarball and starts ZooKeeper, the brokers and the
 // consumer service over SSH as plain processes (no systemd here); Kafka's
 // TopicCommand and kcat see the cluster; a second up changes nothing;
@@ -10,12 +10,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KAFKA_VERSION, kafkaLibsDir } from "../../infra/toolchain";
-import { getJson, waitUntil } from "../harness/consumer-service";
-import { TOPIC_COMMAND, parseTopicDescribe, runKafkaToolOk } from "../harness/kafka-tools";
-import { listening, processesMentioning } from "../harness/processes";
-import { startSshHosts, type SshHosts } from "../harness/sshd";
-import { pulumiRunner, stageProject, type PulumiRunner } from "./pulumi";
+import { KAFKA_VERSION, kafkaLibsDir } from "../../lib/toolchain";
+import { getJson, waitUntil } from "../../support/consumer-service";
+import { TOPIC_COMMAND, parseTopicDescribe, runKafkaToolOk } from "../../support/kafka-tools";
+import { listening, processesMentioning } from "../../support/processes";
+import { startSshHosts, type SshHosts } from "../../support/sshd";
+import { pulumiRunner, stageProject, type PulumiRunner } from "../../support/pulumi";
 
 const exec = promisify(execFile);
 const repoRoot = path.join(__dirname, "..", "..");

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it, vi } from "vitest";
-import { cacheDir } from "../../infra/toolchain";
+import { cacheDir } from "../../lib/toolchain";
 
 interface Registered {
   readonly type: string;

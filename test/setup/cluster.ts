@@ -1,6 +1,6 @@
 // Vitest global setup for integration tests: one real cluster for the run.
 import type { TestProject } from "vitest/node";
-import { startTestCluster, type TestBroker } from "../harness/cluster";
+import { startTestCluster, type TestBroker } from "../../support/cluster";
 
 export interface ClusterInfo {
   readonly bootstrapServers: string;

@@ -1,0 +1,61 @@
+// Waiting for a condition with a deadline: the one loop every wait in the
+// project uses (readiness, cluster-ready, topic health, test harnesses).
+//
+// Dynamic providers that Pulumi serializes call this too, so it captures
+// nothing and requires nothing.
+
+export interface PollOptions {
+  /** Give up after this long (ms). */
+  readonly timeoutMs: number;
+  /** Pause between attempts (ms). Default 200. */
+  readonly intervalMs?: number;
+  /** What is awaited, for the timeout message, e.g. "broker 1 to register". */
+  readonly what: string;
+  /** Stops the wait at once with this error when it returns one (a process that exited). */
+  readonly abort?: () => Promise<Error | undefined> | Error | undefined;
+}
+
+/** Thrown when a poll's deadline passes; `last` is what the last attempt saw. */
+export class PollTimeoutError extends Error {
+  readonly retriable = true;
+  constructor(
+    readonly what: string,
+    readonly timeoutMs: number,
+    readonly last: string,
+  ) {
+    super(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (saw ${last})` : ""}`);
+    this.name = "PollTimeoutError";
+  }
+}
+
+/** One attempt's answer: `done` with a value, or not yet with what was seen. */
+export type Attempt<T> = { readonly done: true; readonly value: T } | { readonly done: false; readonly seen?: string };
+
+export const done = <T>(value: T): Attempt<T> => ({ done: true, value });
+export const notYet = (seen?: string): Attempt<never> => ({ done: false, ...(seen === undefined ? {} : { seen }) });
+
+/**
+ * Runs `attempt` until it is done or the deadline passes (PollTimeoutError,
+ * carrying the last thing seen). An attempt that throws ends the wait with
+ * its error; catch inside `attempt` what should be tried again.
+ */
+export async function pollUntil<T>(attempt: () => Promise<Attempt<T>> | Attempt<T>, opts: PollOptions): Promise<T> {
+  const deadline = Date.now() + opts.timeoutMs;
+  let seen = "";
+  for (;;) {
+    const aborted = await opts.abort?.();
+    if (aborted) throw aborted;
+    const a = await attempt();
+    if (a.done) return a.value;
+    seen = a.seen ?? seen;
+    if (Date.now() > deadline) throw new PollTimeoutError(opts.what, opts.timeoutMs, seen);
+    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 200));
+  }
+}
+
+/** Like pollUntil for a yes/no check. */
+export function waitFor(check: () => Promise<boolean> | boolean, opts: PollOptions): Promise<void> {
+  return pollUntil(async () => ((await check()) ? done(undefined) : notYet()), opts);
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
