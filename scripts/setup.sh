@@ -1,168 +1,282 @@
 #!/usr/bin/env bash
-# Installs everything the project needs outside the repository, idempotently:
-# Node.js 24 and the npm packages, Kafka and ZooKeeper jars, the Pulumi CLI and
-# its Node.js language host, the policy analyzer shim, actionlint, and Debian
-# packages. A second run costs seconds.
-# Versions are pinned in toolchain.json; the cache is $KAFKA_CLUSTER_CACHE
-# (default ~/.cache/kafka-cluster).
-set -euo pipefail
+# Installs what the project needs outside the repository, idempotently and
+# cached, so a second run costs seconds. Versions are pinned in toolchain.json;
+# the cache is $KAFKA_CLUSTER_CACHE (default ~/.cache/kafka-cluster).
+#
+#   setup.sh [--for up|test] [--quiet]
+#   --for up     what `npm run up` and the stack commands need: the npm packages
+#                (Node.js 24), the KafkaTopic provider bundle, the Kafka and
+#                ZooKeeper jars, the Pulumi CLI and the policy pack analyzer
+#   --for test   (default) that, and what only the tests need: actionlint and
+#                the Debian packages of toolchain.json's apt.test
+#   --quiet      say nothing when everything is in place; else only the steps that work
+#
+# Everything goes to stderr, so the stdout of a command run after it stays clean.
+set -eEuo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+exec >&2
+
+usage() { echo "usage: setup.sh [--for up|test] [--quiet]"; exit 2; }
+KC_FOR="test"
+KC_QUIET=false
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --for) [ $# -ge 2 ] || usage; KC_FOR="$2"; shift 2 ;;
+    --for=*) KC_FOR="${1#--for=}"; shift ;;
+    --quiet) KC_QUIET=true; shift ;;
+    *) usage ;;
+  esac
+done
+case "$KC_FOR" in up | test) ;; *) usage ;; esac
 
 KC_STEP=""
 KC_HINT=""
+KC_NOTE=""
+KC_ANNOUNCED=false
+KC_TMP="" # the directory a step is filling, removed if it fails
 kc_fail() {
   local rc=$?
-  echo "setup: step '$KC_STEP' failed (exit $rc)." >&2
-  [ -n "$KC_HINT" ] && echo "setup: $KC_HINT" >&2
+  # A subshell's failure is reported by the shell that started it.
+  [ "$BASH_SUBSHELL" -eq 0 ] || exit "$rc"
+  [ -z "$KC_TMP" ] || rm -rf "$KC_TMP"
+  echo "setup: step '$KC_STEP' failed (exit $rc)."
+  [ -z "$KC_HINT" ] || echo "setup: $KC_HINT"
   exit "$rc"
 }
 trap kc_fail ERR
 
-kc_step() { # kc_step <name> <hint on failure> <function>
-  KC_STEP="$1"; KC_HINT="$2"
-  local start=$SECONDS
+# kc_step <title> <hint on failure> <name>: <name>_ready is a quick check that
+# sets KC_NOTE to what is in place (or why it is not); <name>_install runs only
+# when it fails.
+kc_step() {
+  KC_STEP="$1"
+  KC_HINT="$2"
+  KC_NOTE=""
+  if "$3_ready"; then
+    $KC_QUIET || echo "==> $1: $KC_NOTE"
+    return 0
+  fi
+  if $KC_QUIET && ! $KC_ANNOUNCED; then
+    echo "setup: installing what is missing (a first run builds the Pulumi CLI: several minutes)"
+    KC_ANNOUNCED=true
+  fi
   echo "==> $1"
-  "$3"
+  [ -z "$KC_NOTE" ] || echo "    $KC_NOTE"
+  local start=$SECONDS
+  "$3_install"
   echo "    done in $((SECONDS - start)) s"
 }
 
-kc_sha() { sha256sum "$@" | sha256sum | cut -c1-16; }
-
-# --- 1. Node.js 24 and the npm dependencies ---------------------------------
-npm_deps() {
-  local stamp="$KC_ROOT/node_modules/.kc-lock" want
-  want="$(kc_sha "$KC_ROOT/package-lock.json")"
-  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
-    echo "    node_modules matches package-lock.json"
-  else
-    (cd "$KC_ROOT" && npm ci --no-audit --no-fund --loglevel=error)
-    echo "$want" >"$stamp"
-  fi
-  echo "    node $("$KC_ROOT/node_modules/.bin/node" --version) from node_modules"
-  # The KafkaTopic provider's code, which the provider host loads (topics/resource.ts):
-  # built here too so a destroy works before any program run.
-  (cd "$KC_ROOT" && PATH="$KC_ROOT/node_modules/.bin:$PATH" tsx -e 'require("./topics/resource").buildTopicProvider()')
-  echo "    KafkaTopic provider bundled into node_modules/.cache/kafka-cluster"
+# kc_long <label> <noun> <command...>: a long command, its output kept in a
+# log. Prints a line every 10 s, with the time so far and, given a noun, the
+# lines of output so far (e.g. Go packages compiled); the log's tail if it fails.
+kc_long() {
+  local label="$1" noun="$2" log rc=0
+  shift 2
+  log="$(mktemp)"
+  "$@" 2>&1 | tee "$log" | kc_ticker "$label" "$noun" || rc=$?
+  [ "$rc" -eq 0 ] || tail -n 40 "$log"
+  rm -f "$log"
+  return "$rc"
 }
 
-# --- 2. Kafka, Kafka's tools and ZooKeeper from Maven Central ---------------
-kafka_jars() {
-  if [ -f "$KC_KAFKA_LIBS/.complete" ]; then
-    echo "    cached in $KC_KAFKA_LIBS"
-    return
+kc_ticker() { # kc_ticker <label> <noun>: counts lines of stdin, reporting every 10 s
+  local n=0 start=$SECONDS next=$((SECONDS + 10))
+  while :; do
+    if IFS= read -r -t 2 _; then
+      n=$((n + 1))
+    elif [ $? -le 128 ]; then # end of input, not a timeout
+      break
+    fi
+    if [ "$SECONDS" -ge "$next" ]; then
+      echo "    ... $1: $((SECONDS - start)) s${2:+, $n $2}"
+      next=$((SECONDS + 10))
+    fi
+  done
+}
+
+# --- npm dependencies (Node.js 24) and the KafkaTopic provider bundle ------
+kc_lock_sha() { sha256sum <"$KC_ROOT/package-lock.json" | cut -c1-16; }
+npm_ready() {
+  local stamp="$KC_ROOT/node_modules/.kc-lock"
+  [ -f "$stamp" ] || return 1
+  # Stamps of earlier set-ups hashed the lock file's path too.
+  if [ "$(cat "$stamp")" = "$(sha256sum "$KC_ROOT/package-lock.json" | sha256sum | cut -c1-16)" ]; then
+    kc_lock_sha >"$stamp"
   fi
+  [ "$(cat "$stamp")" = "$(kc_lock_sha)" ] || return 1
+  KC_NOTE="node_modules matches package-lock.json; node $("$KC_ROOT/node_modules/.bin/node" --version)"
+}
+npm_install() {
+  (cd "$KC_ROOT" && kc_long "npm ci" "" npm ci --no-audit --no-fund --loglevel=error)
+  kc_lock_sha >"$KC_ROOT/node_modules/.kc-lock"
+  echo "    node $("$KC_ROOT/node_modules/.bin/node" --version) from node_modules"
+}
+
+# The KafkaTopic provider's code, which the provider host loads
+# (topics/resource.ts): built here too so a destroy works before any program
+# run. The build keeps its own cache, so it is always asked, quietly.
+provider_bundle() {
+  local out
+  if ! out="$(cd "$KC_ROOT" && tsx -e 'require("./topics/resource").buildTopicProvider()' 2>&1)"; then
+    KC_STEP="KafkaTopic provider bundle"
+    KC_HINT="See the error above; 'npx tsc --noEmit -p .' checks the code."
+    echo "$out"
+    return 1
+  fi
+  $KC_QUIET || echo "==> KafkaTopic provider: bundled in node_modules/.cache/kafka-cluster"
+}
+
+# --- Kafka, Kafka's tools and ZooKeeper from Maven Central ------------------
+kafka_ready() {
+  [ -f "$KC_KAFKA_LIBS/.complete" ] || return 1
+  KC_NOTE="cached in $KC_KAFKA_LIBS"
+}
+kafka_install() {
   local tmp="$KC_KAFKA_LIBS.tmp.$$"
-  rm -rf "$tmp"; mkdir -p "$tmp"
-  mvn -B -q -Dstyle.color=never -f "$KC_ROOT/scripts/kafka/pom.xml" dependency:copy-dependencies \
+  KC_TMP="$tmp"
+  rm -rf "$tmp"
+  mkdir -p "$tmp"
+  kc_long "mvn dependency:copy-dependencies" "" \
+    mvn -B -q -Dstyle.color=never -f "$KC_ROOT/scripts/kafka/pom.xml" dependency:copy-dependencies \
     -Dkafka.version="$KC_KAFKA_VERSION" -Dzookeeper.version="$KC_ZOOKEEPER_VERSION" \
     -DincludeScope=runtime -DoutputDirectory="$tmp"
   ls "$tmp"/kafka_2.13-"$KC_KAFKA_VERSION".jar "$tmp"/kafka-tools-"$KC_KAFKA_VERSION".jar \
     "$tmp"/zookeeper-"$KC_ZOOKEEPER_VERSION".jar >/dev/null
   touch "$tmp/.complete"
-  rm -rf "$KC_KAFKA_LIBS"; mv "$tmp" "$KC_KAFKA_LIBS"
-  echo "    $(ls "$KC_KAFKA_LIBS" | wc -l) jars in $KC_KAFKA_LIBS"
+  rm -rf "$KC_KAFKA_LIBS"
+  mv "$tmp" "$KC_KAFKA_LIBS"
+  echo "    $(find "$KC_KAFKA_LIBS" -name '*.jar' | wc -l) jars in $KC_KAFKA_LIBS"
 }
 
-# --- 3. The Pulumi CLI and the Node.js language host ------------------------
-go_build() { # go_build <wrapper module dir> <package> <output> [ldflags]
-  (cd "$1" && GOTOOLCHAIN=local GOFLAGS=-mod=readonly \
-    go build -trimpath -ldflags "-s -w ${4:-}" -o "$3" "$2")
+# --- The Pulumi CLI and the Node.js language host ---------------------------
+go_build() { # go_build <label> <wrapper module dir> <package> <output> [ldflags]
+  local label="$1" dir="$2" pkg="$3" out="$4" ldflags="${5:-}"
+  (cd "$dir" && kc_long "$label" "packages" env GOTOOLCHAIN=local GOFLAGS=-mod=readonly \
+    go build -v -trimpath -ldflags "-s -w $ldflags" -o "$out" "$pkg")
 }
 
-pulumi_cli() {
-  if command -v pulumi >/dev/null 2>&1 && [ "$(pulumi version)" = "v$KC_PULUMI_VERSION" ] &&
-    command -v pulumi-language-nodejs >/dev/null 2>&1; then
-    echo "    using $(command -v pulumi) ($(pulumi version))"
-    return
+pulumi_ready() {
+  if [ -n "$KC_PULUMI_FROM_PATH" ]; then
+    KC_NOTE="using $KC_PULUMI_FROM_PATH, $(kc_pulumi_check "$KC_PULUMI_FROM_PATH") (pinned: v$KC_PULUMI_VERSION; v${KC_PULUMI_VERSION%.*} or a later v${KC_PULUMI_VERSION%%.*} will do)"
+    return 0
   fi
-  if [ -f "$KC_PULUMI_BIN/.complete" ]; then
-    echo "    cached in $KC_PULUMI_BIN"
-    return
-  fi
+  local other
+  other="$(kc_path_pulumi)"
+  [ -z "$other" ] || KC_NOTE="not using $other ($(kc_pulumi_check "$other" || true)); "
+  [ -f "$KC_PULUMI_BIN/.complete" ] || { KC_NOTE="${KC_NOTE}building v$KC_PULUMI_VERSION"; return 1; }
+  KC_NOTE="${KC_NOTE}v$KC_PULUMI_VERSION cached in $KC_PULUMI_BIN"
+}
+pulumi_install() {
   grep -q "github.com/pulumi/pulumi/pkg/v3 v$KC_PULUMI_VERSION\$" "$KC_ROOT/scripts/pulumi/cli/go.mod" || {
-    echo "    scripts/pulumi/cli/go.mod does not require pkg/v3 v$KC_PULUMI_VERSION (toolchain.json)" >&2
+    echo "    scripts/pulumi/cli/go.mod does not require pkg/v3 v$KC_PULUMI_VERSION (toolchain.json)"
     return 1
   }
   local tmp="$KC_PULUMI_BIN.tmp.$$"
-  rm -rf "$tmp"; mkdir -p "$tmp"
+  KC_TMP="$tmp"
+  rm -rf "$tmp"
+  mkdir -p "$tmp"
   echo "    building pulumi v$KC_PULUMI_VERSION from the Go module proxy (minutes on a cold cache)"
-  go_build "$KC_ROOT/scripts/pulumi/cli" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi "$tmp/pulumi" \
+  go_build "go build pulumi" "$KC_ROOT/scripts/pulumi/cli" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi "$tmp/pulumi" \
     "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$KC_PULUMI_VERSION"
   echo "    building pulumi-language-nodejs (sdk/v3 v$KC_LANGHOST_VERSION)"
-  go_build "$KC_ROOT/scripts/pulumi/language-nodejs" "$(kc_version pulumiLanguageNodejs.package)" \
-    "$tmp/pulumi-language-nodejs"
+  go_build "go build pulumi-language-nodejs" "$KC_ROOT/scripts/pulumi/language-nodejs" \
+    "$(kc_version pulumiLanguageNodejs.package)" "$tmp/pulumi-language-nodejs"
   [ "$("$tmp/pulumi" version)" = "v$KC_PULUMI_VERSION" ]
   touch "$tmp/.complete"
-  rm -rf "$KC_PULUMI_BIN"; mv "$tmp" "$KC_PULUMI_BIN"
+  rm -rf "$KC_PULUMI_BIN"
+  mv "$tmp" "$KC_PULUMI_BIN"
   echo "    $("$KC_PULUMI_BIN/pulumi" version) in $KC_PULUMI_BIN"
 }
 
-# --- 4. The policy pack's analyzer shim and actionlint ----------------------
 # scripts/pulumi-analyzer-policy, beside the built pulumi under the names the
-# CLI looks up for Node.js policy packs (README, "CI previews and policies").
-policy_analyzer() {
-  if [ ! -f "$KC_PULUMI_BIN/.complete" ]; then
-    echo "    pulumi on PATH is not the one built here; its own language host runs policy packs"
-    return
+# CLI looks up for Node.js policy packs (docs/ci-and-policies.md).
+KC_ANALYZER_NAMES=(pulumi-analyzer-policy pulumi-analyzer-policy-nodejs)
+analyzer_ready() {
+  if [ -n "$KC_PULUMI_FROM_PATH" ]; then
+    KC_NOTE="not needed: the pulumi on PATH runs policy packs with its own language host"
+    return 0
   fi
   local name
-  for name in pulumi-analyzer-policy pulumi-analyzer-policy-nodejs; do
-    if ! cmp -s "$KC_ROOT/scripts/pulumi-analyzer-policy" "$KC_PULUMI_BIN/$name"; then
-      install -m 0755 "$KC_ROOT/scripts/pulumi-analyzer-policy" "$KC_PULUMI_BIN/$name"
-    fi
+  for name in "${KC_ANALYZER_NAMES[@]}"; do
+    cmp -s "$KC_ROOT/scripts/pulumi-analyzer-policy" "$KC_PULUMI_BIN/$name" || return 1
+  done
+  KC_NOTE="pulumi-analyzer-policy in $KC_PULUMI_BIN"
+}
+analyzer_install() {
+  local name
+  for name in "${KC_ANALYZER_NAMES[@]}"; do
+    install -m 0755 "$KC_ROOT/scripts/pulumi-analyzer-policy" "$KC_PULUMI_BIN/$name"
   done
   echo "    pulumi-analyzer-policy in $KC_PULUMI_BIN"
 }
 
-actionlint_bin() {
-  local version dir
-  version="$(kc_version actionlint.version)"
-  dir="$KC_CACHE/actionlint-v$version"
-  if [ -f "$dir/.complete" ]; then
-    echo "    cached in $dir"
-    return
-  fi
-  grep -q "github.com/rhysd/actionlint v$version\$" "$KC_ROOT/scripts/actionlint/go.mod" || {
-    echo "    scripts/actionlint/go.mod does not require actionlint v$version (toolchain.json)" >&2
+# --- For the tests: actionlint and Debian packages --------------------------
+KC_ACTIONLINT_VERSION="$(kc_version actionlint.version)"
+KC_ACTIONLINT_DIR="$KC_CACHE/actionlint-v$KC_ACTIONLINT_VERSION"
+actionlint_ready() {
+  [ -f "$KC_ACTIONLINT_DIR/.complete" ] || return 1
+  KC_NOTE="cached in $KC_ACTIONLINT_DIR"
+}
+actionlint_install() {
+  grep -q "github.com/rhysd/actionlint v$KC_ACTIONLINT_VERSION\$" "$KC_ROOT/scripts/actionlint/go.mod" || {
+    echo "    scripts/actionlint/go.mod does not require actionlint v$KC_ACTIONLINT_VERSION (toolchain.json)"
     return 1
   }
-  local tmp="$dir.tmp.$$"
-  rm -rf "$tmp"; mkdir -p "$tmp"
-  go_build "$KC_ROOT/scripts/actionlint" "$(kc_version actionlint.package)" "$tmp/actionlint"
-  [ "$("$tmp/actionlint" -version | head -n1)" = "v$version" ]
+  local tmp="$KC_ACTIONLINT_DIR.tmp.$$"
+  KC_TMP="$tmp"
+  rm -rf "$tmp"
+  mkdir -p "$tmp"
+  go_build "go build actionlint" "$KC_ROOT/scripts/actionlint" "$(kc_version actionlint.package)" "$tmp/actionlint"
+  [ "$("$tmp/actionlint" -version | head -n1)" = "v$KC_ACTIONLINT_VERSION" ]
   touch "$tmp/.complete"
-  rm -rf "$dir"; mv "$tmp" "$dir"
-  echo "    $("$dir/actionlint" -version | head -n1) in $dir"
+  rm -rf "$KC_ACTIONLINT_DIR"
+  mv "$tmp" "$KC_ACTIONLINT_DIR"
+  echo "    $("$KC_ACTIONLINT_DIR/actionlint" -version | head -n1) in $KC_ACTIONLINT_DIR"
 }
 
-# --- 5. Debian packages the tests use ---------------------------------------
-apt_packages() {
-  local missing=() pkg
-  for pkg in $(node -p 'require(process.argv[1]).apt.join(" ")' "$KC_ROOT/toolchain.json"); do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+# toolchain.json's apt.up, and with --for test apt.test too.
+mapfile -t KC_APT < <(node -e 'const a=require(process.argv[1]).apt;
+  for (const p of [...a.up, ...(process.argv[2] === "test" ? a.test : [])]) console.log(p)' \
+  "$KC_ROOT/toolchain.json" "$KC_FOR")
+KC_APT_MISSING=()
+apt_ready() {
+  local pkg
+  KC_APT_MISSING=()
+  for pkg in "${KC_APT[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || KC_APT_MISSING+=("$pkg")
   done
-  if [ ${#missing[@]} -eq 0 ]; then
-    echo "    installed"
-    return
-  fi
+  [ ${#KC_APT_MISSING[@]} -eq 0 ] || { KC_NOTE="missing: ${KC_APT_MISSING[*]}"; return 1; }
+  KC_NOTE="installed: ${KC_APT[*]}"
+}
+apt_install() {
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  echo "    installed ${missing[*]}"
+  kc_long "apt-get update" "" $sudo apt-get update -qq
+  kc_long "apt-get install" "" $sudo env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq --no-install-recommends "${KC_APT_MISSING[@]}"
+  echo "    installed ${KC_APT_MISSING[*]}"
 }
 
 total=$SECONDS
 kc_step "npm dependencies (Node.js 24)" \
-  "Check that the npm registry is reachable and package-lock.json is committed; rerun 'npm run setup'." npm_deps
+  "Check that the npm registry is reachable and package-lock.json is committed; rerun 'npm run setup'." npm
+provider_bundle
 kc_step "Kafka $KC_KAFKA_VERSION and ZooKeeper $KC_ZOOKEEPER_VERSION jars" \
-  "Needs mvn (Maven) and Java 17+ on PATH and Maven Central reachable; see scripts/kafka/pom.xml." kafka_jars
+  "Needs mvn (Maven) and Java 17+ on PATH and Maven Central reachable; see scripts/kafka/pom.xml." kafka
 kc_step "Pulumi CLI v$KC_PULUMI_VERSION and Node.js language host" \
-  "Needs Go 1.26+ and the Go module proxy; or put pulumi v$KC_PULUMI_VERSION and pulumi-language-nodejs on PATH." pulumi_cli
+  "Needs Go 1.26+ and the Go module proxy; or put pulumi v${KC_PULUMI_VERSION%.*}.x or later (same major version), with pulumi-language-nodejs beside it, on PATH." \
+  pulumi
 kc_step "Policy pack analyzer" \
-  "Needs write access to $KC_PULUMI_BIN; see scripts/pulumi-analyzer-policy." policy_analyzer
-kc_step "actionlint $(kc_version actionlint.version)" \
-  "Needs Go 1.26+ and the Go module proxy (github.com/rhysd/actionlint); see scripts/actionlint/go.mod." actionlint_bin
-kc_step "Debian packages" \
-  "Needs apt-get as root (or sudo); install them by hand: $(node -p 'require(process.argv[1]).apt.join(" ")' "$KC_ROOT/toolchain.json")." apt_packages
-echo "setup: ready in $((SECONDS - total)) s (cache: $KC_CACHE)"
+  "Needs write access to $KC_PULUMI_BIN; see scripts/pulumi-analyzer-policy." analyzer
+if [ "$KC_FOR" = test ]; then
+  kc_step "actionlint $KC_ACTIONLINT_VERSION" \
+    "Needs Go 1.26+ and the Go module proxy (github.com/rhysd/actionlint); see scripts/actionlint/go.mod." actionlint
+fi
+if [ ${#KC_APT[@]} -gt 0 ]; then
+  kc_step "Debian packages" \
+    "Needs apt-get as root (or sudo); install them by hand: ${KC_APT[*]}." apt
+fi
+if ! $KC_QUIET || $KC_ANNOUNCED; then
+  echo "setup: ready for '$KC_FOR' in $((SECONDS - total)) s (cache: $KC_CACHE)"
+fi

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Brings a stack up (default: the `local` stack on loopback addresses), after
-# setting up whatever is missing. Usage: npm run up [-- <stack> [pulumi up flags]]
+# setting up whatever `up` needs. Usage: npm run up [-- <stack> [pulumi up flags]]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
-bash "$KC_ROOT/scripts/setup.sh"
+bash "$KC_ROOT/scripts/setup.sh" --for up
 cd "$KC_ROOT"
 stack="${1:-local}"
 shift || true
