@@ -20,10 +20,10 @@ const ROOT = path.resolve(__dirname, "..");
 /** Where the bundle goes, relative to the project directory (the provider host's working directory). */
 export const PROVIDER_BUNDLE = `${BUILD_CACHE}/topic-provider.js`;
 
-/** Bundles topics/provider.ts (npm packages stay requires, resolved from node_modules) and writes it where the resource loads it. */
+/** Bundles topics/provider/ (npm packages stay requires, resolved from node_modules) and writes it where the resource loads it. */
 export function buildTopicProvider(root = ROOT): string {
   const file = path.join(root, PROVIDER_BUNDLE);
-  bundleCjs({ root, entry: "topics/provider.ts", out: file, externalPackages: true });
+  bundleCjs({ root, entry: "topics/provider/index.ts", out: file, externalPackages: true });
   return file;
 }
 
