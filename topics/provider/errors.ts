@@ -1,15 +1,7 @@
-// How the provider names what went wrong: its own errors name the topic and
-// say whether trying again may help; kafkajs's are given the broker's codes.
-
-export interface TopicError extends Error {
-  readonly topic: string;
-  /** Whether trying again may help (a timeout, an unreachable cluster). */
-  readonly retriable: boolean;
-}
-
-export function topicError(topic: string, message: string, retriable: boolean): TopicError {
-  return Object.assign(new Error(`topic ${JSON.stringify(topic)}: ${message}`), { name: "TopicError", topic, retriable });
-}
+// How the provider names what went wrong: its own errors are lib/errors'
+// TopicError; kafkajs's are given the broker's codes; a wait's timeout becomes
+// the caller's own message.
+import { PollTimeoutError } from "../../lib/poll";
 
 /** kafkajs reports an error code, not the broker's text; name the codes. */
 export function kafkaErrorText(err: unknown): string {
@@ -17,3 +9,10 @@ export function kafkaErrorText(err: unknown): string {
   const parts = e.errors?.length ? e.errors : [e];
   return parts.map((x) => (x.type ? `${x.type}: ${x.message}` : x.message)).join("; ");
 }
+
+/** For a poll's `.catch`: its timeout becomes the error `make` builds; any other error passes unchanged. */
+export const onTimeout =
+  (make: (timeout: PollTimeoutError) => Error) =>
+  (err: unknown): never => {
+    throw err instanceof PollTimeoutError ? make(err) : err;
+  };

@@ -1,37 +1,53 @@
 // Reading a topic from the cluster: whether it exists, its partitions, and
 // the wait until every partition has a leader and a full ISR.
-import type { Admin, ITopicMetadata } from "kafkajs";
+//
+// kafkajs is loaded patched (lib/kafkajs): a partition without a leader reads
+// as leader -1 instead of failing the whole metadata answer, so an offline
+// partition is seen here as what it is, and nothing swallows errors for it.
+import type { ITopicMetadata } from "kafkajs";
+import { TopicError } from "../../lib/errors";
+import { done, notYet, pollUntil } from "../../lib/poll";
 import type { TopicSpec } from "../spec";
+import type { TopicAdmin } from "./admin-pool";
 import { topicOverrides } from "./config";
-import { topicError } from "./errors";
+import { onTimeout } from "./errors";
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** The broker's answer for a topic it does not know (not created, deleted, or not reached it yet). */
+const unknownTopic = (err: unknown): boolean => (err as { type?: string }).type === "UNKNOWN_TOPIC_OR_PARTITION";
 
-/** Metadata for one topic, or undefined when it does not exist or is not readable yet. */
-export async function topicMetadata(admin: Admin, topic: string): Promise<ITopicMetadata | undefined> {
+/** Metadata for one topic, or undefined when the broker asked does not know it. */
+export async function topicMetadata(admin: TopicAdmin, topic: string): Promise<ITopicMetadata | undefined> {
   try {
     const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
-    return topics[0];
-  } catch {
-    // kafkajs throws on any partition error (e.g. LEADER_NOT_AVAILABLE)
-    return undefined;
+    return topics.find((t) => t.name === topic);
+  } catch (err) {
+    if (unknownTopic(err)) return undefined;
+    throw err;
   }
 }
 
-/** Waits until the topic has `partitions` partitions, each with a leader and a full ISR of `rf` replicas. */
-export async function waitHealthy(admin: Admin, topic: string, partitions: number, rf: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let seen = "no metadata";
-  for (;;) {
-    const md = await topicMetadata(admin, topic);
-    if (md) {
-      const bad = md.partitions.filter((p) => p.leader < 0 || p.replicas.length !== rf || p.isr.length !== rf);
-      seen = `${md.partitions.length} partitions, ${bad.length} without a leader or a full ISR of ${rf}`;
-      if (md.partitions.length === partitions && bad.length === 0) return;
-    }
-    if (Date.now() > deadline) throw topicError(topic, `not healthy after ${timeoutMs} ms (saw ${seen})`, true);
-    await sleep(200);
-  }
+/**
+ * Waits until the topic has `partitions` partitions, each with a leader and a
+ * full ISR of `rf` replicas. A failed read is tried again: right after a
+ * create or a partition change the brokers are still catching up.
+ */
+export async function waitHealthy(
+  admin: TopicAdmin,
+  topic: string,
+  partitions: number,
+  rf: number,
+  timeoutMs: number,
+): Promise<void> {
+  const attempt = async () => {
+    const md = await topicMetadata(admin, topic).catch(() => undefined);
+    if (!md) return notYet();
+    const bad = md.partitions.filter((p) => p.leader < 0 || p.replicas.length !== rf || p.isr.length !== rf);
+    if (md.partitions.length === partitions && bad.length === 0) return done(undefined);
+    return notYet(`${md.partitions.length} partitions, ${bad.length} without a leader or a full ISR of ${rf}`);
+  };
+  await pollUntil(attempt, { timeoutMs, what: `topic ${JSON.stringify(topic)} to be healthy` }).catch(
+    onTimeout((t) => new TopicError(topic, `not healthy after ${timeoutMs} ms (saw ${t.last || "no metadata"})`, true)),
+  );
 }
 
 /**
@@ -39,25 +55,28 @@ export async function waitHealthy(admin: Admin, topic: string, partitions: numbe
  * listing every topic costs time in proportion to the topics the cluster
  * has, and a deployment of many topics asks once per topic.
  */
-export async function topicExists(admin: Admin, topic: string): Promise<boolean> {
+export async function topicExists(admin: TopicAdmin, topic: string): Promise<boolean> {
   try {
     const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
     if (topics.some((t) => t.name === topic)) return true;
   } catch (err) {
-    const type = (err as { type?: string }).type;
-    if (type === "UNKNOWN_TOPIC_OR_PARTITION") return false;
-    if (type === "LEADER_NOT_AVAILABLE") return true; // being created or moved: it exists
+    if (unknownTopic(err)) return false;
   }
   // Any other answer (kafkajs can fail oddly while topics are deleted around it): the full listing decides.
   return (await admin.listTopics()).includes(topic);
 }
 
 /** An existing topic as a spec: its partitions, replication factor and the overrides of the declared keys. */
-export async function existingSpec(admin: Admin, declared: TopicSpec): Promise<TopicSpec | undefined> {
+export async function existingSpec(admin: TopicAdmin, declared: TopicSpec): Promise<TopicSpec | undefined> {
   const md = await topicMetadata(admin, declared.name);
   if (!md) return undefined;
   const overrides = await topicOverrides(admin, declared.name);
   const config: Record<string, string> = {};
   for (const k of Object.keys(declared.config)) if (k in overrides) config[k] = overrides[k];
-  return { name: declared.name, partitions: md.partitions.length, replicationFactor: Math.max(...md.partitions.map((p) => p.replicas.length)), config };
+  return {
+    name: declared.name,
+    partitions: md.partitions.length,
+    replicationFactor: Math.max(...md.partitions.map((p) => p.replicas.length)),
+    config,
+  };
 }

@@ -1,6 +1,8 @@
 // Topic creates and deletes that callers in one process send together, and
 // the retry while the brokers have just started.
-import type { Admin } from "kafkajs";
+import { done, notYet, pollUntil } from "../../lib/poll";
+import type { TopicAdmin } from "./admin-pool";
+import { onTimeout } from "./errors";
 
 /** The most topics one CreateTopics or DeleteTopics request carries. */
 const BATCH = 50;
@@ -23,6 +25,17 @@ interface Queue<T> {
   draining: boolean;
 }
 
+/** One queue per kind of request and client. */
+const queues = new Map<string, WeakMap<TopicAdmin, Queue<unknown>>>();
+
+function queueOf<T>(kind: string, admin: TopicAdmin): Queue<T> {
+  let byAdmin = queues.get(kind);
+  if (!byAdmin) queues.set(kind, (byAdmin = new WeakMap()));
+  let queue = byAdmin.get(admin);
+  if (!queue) byAdmin.set(admin, (queue = { pending: [], draining: false }));
+  return queue as Queue<T>;
+}
+
 /**
  * Sends `item` in a request shared with the other items of this kind that
  * callers in this process submit meanwhile. Pulumi runs a deployment's
@@ -34,13 +47,14 @@ interface Queue<T> {
  * while it is out go together in the next. `send` returns the errors of the
  * items that failed, by key; each caller gets its own item's.
  */
-export function sharedRequest<T>(kind: string, admin: Admin, key: string, item: T, send: (admin: Admin, items: T[]) => Promise<Map<string, unknown>>): Promise<void> {
-  const all = ((globalThis as { kafkaClusterTopicQueues?: Map<string, WeakMap<Admin, Queue<unknown>>> }).kafkaClusterTopicQueues ??= new Map());
-  let byAdmin = all.get(kind);
-  if (!byAdmin) all.set(kind, (byAdmin = new WeakMap()));
-  let queue = byAdmin.get(admin) as Queue<T> | undefined;
-  if (!queue) byAdmin.set(admin, (queue = { pending: [], draining: false }) as Queue<unknown>);
-  const q = queue;
+export function sharedRequest<T>(
+  kind: string,
+  admin: TopicAdmin,
+  key: string,
+  item: T,
+  send: (admin: TopicAdmin, items: T[]) => Promise<Map<string, unknown>>,
+): Promise<void> {
+  const q = queueOf<T>(kind, admin);
   return new Promise<void>((resolve, reject) => {
     q.pending.push({ key, item, settle: (err) => (err === undefined ? resolve() : reject(err)) });
     if (q.draining) return;
@@ -62,20 +76,27 @@ export function sharedRequest<T>(kind: string, admin: Admin, key: string, item: 
   });
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 /** kafkajs's errors when the broker it asked does not know the controller yet: one that has just started. */
-export const brokersStarting = (err: unknown): boolean => ["KafkaJSBrokerNotFound", "KafkaJSMetadataNotLoaded"].includes((err as Error).name);
+export const brokersStarting = (err: unknown): boolean =>
+  ["KafkaJSBrokerNotFound", "KafkaJSMetadataNotLoaded"].includes((err as Error).name);
 
-/** Runs fn again while brokersStarting(err), up to waitMs: a deployment's first topics come right after the brokers register. */
+/**
+ * Runs fn again while brokersStarting(err), up to waitMs: a deployment's first
+ * topics come right after the brokers register. Once waitMs has passed, the
+ * last such error is thrown; any other error at once.
+ */
 export async function whileBrokersStart<T>(fn: () => Promise<T>, waitMs = 15_000): Promise<T> {
-  const deadline = Date.now() + waitMs;
-  for (;;) {
+  let last: unknown;
+  const attempt = async () => {
     try {
-      return await fn();
+      return done(await fn());
     } catch (err) {
-      if (!brokersStarting(err) || Date.now() > deadline) throw err;
-      await sleep(250);
+      if (!brokersStarting(err)) throw err;
+      last = err;
+      return notYet((err as Error).message);
     }
-  }
+  };
+  return pollUntil(attempt, { timeoutMs: waitMs, intervalMs: 250, what: "the brokers to know the controller" }).catch(
+    onTimeout(() => last as Error),
+  );
 }
