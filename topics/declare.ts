@@ -48,7 +48,9 @@ export function declareTopics(raw: unknown, namespace = "kafka-cluster"): Topics
   if (raw === undefined) return { topics: [HELLO_KAFKA], problems: [], warnings: [] };
   const list = `${namespace}:topics`;
   const at = (i: number, prop?: string): string => pathOf(list, prop ? [i, prop] : [i]);
-  if (!Array.isArray(raw)) return { topics: [], problems: [{ path: list, message: "must be a list of topics", value: raw }], warnings: [] };
+  if (!Array.isArray(raw)) {
+    return { topics: [], problems: [{ path: list, message: "must be a list of topics", value: raw }], warnings: [] };
+  }
   const problems: Problem[] = [];
   const topics: Array<{ decl: TopicDeclaration; index: number }> = [];
   raw.forEach((entry, i) => {

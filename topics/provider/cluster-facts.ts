@@ -39,14 +39,17 @@ export async function clusterFactsWith(admin: TopicAdmin, brokers: number, waitM
     last = await clusterFacts(admin, last ? 0 : undefined); // the first may be cached, the next are fresh
     return last.brokers.length >= brokers ? done(last) : notYet(`${last.brokers.length} live brokers`);
   };
-  return pollUntil(attempt, { timeoutMs: waitMs, intervalMs: 250, what: `${brokers} live brokers` }).catch((err: unknown) => {
+  const opts = { timeoutMs: waitMs, intervalMs: 250, what: `${brokers} live brokers` };
+  return pollUntil(attempt, opts).catch((err: unknown) => {
     if (err instanceof PollTimeoutError && last) return last;
     throw err;
   });
 }
 
 /** Exported for tests. */
-export async function readClusterFacts(admin: Pick<TopicAdmin, "describeCluster" | "describeConfigs">): Promise<ClusterFacts> {
+export async function readClusterFacts(
+  admin: Pick<TopicAdmin, "describeCluster" | "describeConfigs">,
+): Promise<ClusterFacts> {
   const { brokers } = await admin.describeCluster();
   const ids = brokers.map((b) => b.nodeId).sort((a, b) => a - b);
   // A broker that has just started can answer before it knows any broker

@@ -9,7 +9,8 @@ import { kafkaErrorText } from "./errors";
 const DYNAMIC_TOPIC_CONFIG = 1;
 const TOPIC_RESOURCE = 2;
 
-const entries = (config: Readonly<Record<string, string>>) => Object.entries(config).map(([name, value]) => ({ name, value }));
+const entries = (config: Readonly<Record<string, string>>): Array<{ name: string; value: string }> =>
+  Object.entries(config).map(([name, value]) => ({ name, value }));
 
 /** Topic-level overrides currently set on the topic. */
 export async function topicOverrides(admin: TopicAdmin, topic: string): Promise<Record<string, string>> {
@@ -90,7 +91,8 @@ export async function configProblems(
   const problems: Problem[] = [];
   for (const [key, value] of Object.entries(spec.config)) {
     const one = await validate({ [key]: value });
-    if (one !== undefined) problems.push({ path: `config.${key}`, message: `the cluster refuses ${JSON.stringify(value)} (${one})` });
+    if (one === undefined) continue;
+    problems.push({ path: `config.${key}`, message: `the cluster refuses ${JSON.stringify(value)} (${one})` });
   }
   return problems.length ? problems : [{ path: "config", message: `the cluster refuses it (${whole})` }];
 }

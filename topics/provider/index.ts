@@ -60,29 +60,8 @@ export function topicProvider(admins: AdminPool): Provider {
     },
 
     async update(_id, olds, news) {
-      const change = topicChange(specOf(olds), specOf(news));
       const timeoutMs = news.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-      await admins.withAdmin(news.bootstrapServers, async (admin) => {
-        if (change.partitions && change.partitions.to < change.partitions.from) {
-          const refusal = partitionDecreaseProblem(news.name, change.partitions.from, change.partitions.to);
-          throw new TopicError(news.name, refusal.message, false);
-        }
-        if (Object.keys(change.setConfig).length > 0 || change.resetConfig.length > 0) {
-          const current = await topicOverrides(admin, news.name);
-          const overrides = desiredOverrides(current, Object.keys(olds.config ?? {}), { ...(news.config ?? {}) });
-          await applyConfig(admin, news.name, overrides, false);
-        }
-        if (change.partitions) {
-          await admin.createPartitions({
-            topicPartitions: [{ topic: news.name, count: change.partitions.to }],
-            timeout: Math.min(timeoutMs, BROKER_TIMEOUT_MS),
-          });
-          await waitHealthy(admin, news.name, change.partitions.to, olds.replicationFactor, timeoutMs);
-        }
-        if (change.replicationFactor) {
-          await changeReplicationFactor(admin, news.name, change.replicationFactor.to, timeoutMs);
-        }
-      });
+      await admins.withAdmin(news.bootstrapServers, (admin) => updateTopic(admin, olds, news, timeoutMs));
       return { outs: news };
     },
 
@@ -147,7 +126,39 @@ async function createTopic(admin: TopicAdmin, spec: TopicSpec, timeoutMs: number
   }
 }
 
-/** The topic as the cluster has it: refresh reports only the declared keys; import (no declaration yet) takes every override. */
+/** Changes the topic in place: config first, then more partitions, then the replication factor. */
+async function updateTopic(
+  admin: TopicAdmin,
+  olds: KafkaTopicInputs,
+  news: KafkaTopicInputs,
+  timeoutMs: number,
+): Promise<void> {
+  const change = topicChange(specOf(olds), specOf(news));
+  if (change.partitions && change.partitions.to < change.partitions.from) {
+    const refusal = partitionDecreaseProblem(news.name, change.partitions.from, change.partitions.to);
+    throw new TopicError(news.name, refusal.message, false);
+  }
+  if (Object.keys(change.setConfig).length > 0 || change.resetConfig.length > 0) {
+    const current = await topicOverrides(admin, news.name);
+    const overrides = desiredOverrides(current, Object.keys(olds.config ?? {}), { ...(news.config ?? {}) });
+    await applyConfig(admin, news.name, overrides, false);
+  }
+  if (change.partitions) {
+    await admin.createPartitions({
+      topicPartitions: [{ topic: news.name, count: change.partitions.to }],
+      timeout: Math.min(timeoutMs, BROKER_TIMEOUT_MS),
+    });
+    await waitHealthy(admin, news.name, change.partitions.to, olds.replicationFactor, timeoutMs);
+  }
+  if (change.replicationFactor) {
+    await changeReplicationFactor(admin, news.name, change.replicationFactor.to, timeoutMs);
+  }
+}
+
+/**
+ * The topic as the cluster has it: refresh reports only the declared keys;
+ * import (no declaration yet) takes every override.
+ */
 async function readTopic(
   admin: TopicAdmin,
   id: string,

@@ -22,9 +22,18 @@ export function specOf(i: KafkaTopicInputs): TopicSpec {
   return { name: i.name, partitions: i.partitions, replicationFactor: i.replicationFactor, config: i.config ?? {} };
 }
 
-/** Whether `news` declares the same topic on the same cluster as `olds`, with the same partitions, replication factor and config. */
+/**
+ * Whether `news` declares the same topic on the same cluster as `olds`, with
+ * the same partitions, replication factor and config.
+ */
 export function asksNothingNew(olds: KafkaTopicInputs | undefined, news: KafkaTopicInputs): boolean {
   if (!olds || typeof olds.partitions !== "number" || olds.bootstrapServers !== news.bootstrapServers) return false;
   const change = topicChange(specOf(olds), specOf(news));
-  return !change.replace && change.partitions === undefined && change.replicationFactor === undefined && Object.keys(change.setConfig).length === 0 && change.resetConfig.length === 0;
+  return (
+    !change.replace &&
+    change.partitions === undefined &&
+    change.replicationFactor === undefined &&
+    Object.keys(change.setConfig).length === 0 &&
+    change.resetConfig.length === 0
+  );
 }

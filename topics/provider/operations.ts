@@ -32,9 +32,9 @@ export function createTopicShared(admin: TopicAdmin, topic: ITopicConfig): Promi
       const perTopic = topicErrorsOf(err);
       if (!perTopic) throw err;
       const refused = perTopic.filter((e) => e.type !== "TOPIC_ALREADY_EXISTS" && e.type !== "REQUEST_TIMED_OUT");
-      return new Map(
-        refused.map((e) => [e.topic, new TopicError(e.topic, `the brokers refused to create it: ${kafkaErrorText(e)}`, false)]),
-      );
+      const refusal = (e: KafkaTopicError): TopicError =>
+        new TopicError(e.topic, `the brokers refused to create it: ${kafkaErrorText(e)}`, false);
+      return new Map(refused.map((e) => [e.topic, refusal(e)]));
     }
   });
 }
@@ -49,7 +49,8 @@ export function deleteTopicShared(admin: TopicAdmin, topic: string): Promise<voi
   return sharedRequest("delete", admin, topic, topic, async (a, topics) => {
     const failed = new Map<string, unknown>();
     const record = (t: string, err: unknown): void => {
-      if (!harmless(err)) failed.set(t, new TopicError(t, `the brokers refused to delete it: ${kafkaErrorText(err)}`, false));
+      if (harmless(err)) return;
+      failed.set(t, new TopicError(t, `the brokers refused to delete it: ${kafkaErrorText(err)}`, false));
     };
     try {
       await a.deleteTopics({ topics, timeout: BROKER_TIMEOUT_MS });
@@ -80,7 +81,12 @@ export async function deleteTopic(admin: TopicAdmin, topic: string, timeoutMs: n
  * waits for the reassignment and a full ISR. A partition without a leader is
  * refused: it has no replica to copy from, so the reassignment would never end.
  */
-export async function changeReplicationFactor(admin: TopicAdmin, topic: string, rf: number, timeoutMs: number): Promise<void> {
+export async function changeReplicationFactor(
+  admin: TopicAdmin,
+  topic: string,
+  rf: number,
+  timeoutMs: number,
+): Promise<void> {
   const md = await topicMetadata(admin, topic);
   if (!md || md.partitions.some((p) => p.leader < 0)) {
     throw new TopicError(topic, "cannot read its partitions to reassign them (a partition without a leader?)", true);
@@ -91,12 +97,14 @@ export async function changeReplicationFactor(admin: TopicAdmin, topic: string, 
   await admin.alterPartitionReassignments({
     topics: [{ topic, partitionAssignment: [...assignment].map(([partition, replicas]) => ({ partition, replicas })) }],
   });
+  const partitions = [...assignment.keys()];
   const reassigned = async (): Promise<boolean> => {
-    const { topics } = await admin.listPartitionReassignments({ topics: [{ topic, partitions: [...assignment.keys()] }] });
+    const { topics } = await admin.listPartitionReassignments({ topics: [{ topic, partitions }] });
     return topics.every((t) => t.partitions.length === 0);
   };
+  const incomplete = `reassignment to replication factor ${rf} not complete after ${timeoutMs} ms`;
   await waitFor(reassigned, { timeoutMs, what: `the reassignment of topic ${topic}` }).catch(
-    onTimeout(() => new TopicError(topic, `reassignment to replication factor ${rf} not complete after ${timeoutMs} ms`, true)),
+    onTimeout(() => new TopicError(topic, incomplete, true)),
   );
   await waitHealthy(admin, topic, md.partitions.length, rf, timeoutMs);
 }

@@ -5,7 +5,9 @@
 import type { PooledAdmin } from "../../../../topics/provider/admin-pool";
 import { createAdminPool, topicProvider } from "../../../../topics/provider";
 
-const { createErrorFromCode } = require("kafkajs/src/protocol/error") as { createErrorFromCode: (code: number) => Error };
+const { createErrorFromCode } = require("kafkajs/src/protocol/error") as {
+  createErrorFromCode: (code: number) => Error;
+};
 const { KafkaJSAggregateError, KafkaJSCreateTopicError, KafkaJSConnectionError } = require("kafkajs/src/errors") as {
   KafkaJSAggregateError: new (message: string, errors: Error[]) => Error;
   KafkaJSCreateTopicError: new (e: Error, topic: string) => Error;
@@ -32,6 +34,13 @@ export interface FakeTopic {
 
 type Entries = Array<{ name: string; value: string }>;
 
+/** A partition led by its first replica, all replicas in sync. */
+const inSync = (replicas: readonly number[]): FakePartition => ({
+  leader: replicas[0]!,
+  replicas: [...replicas],
+  isr: [...replicas],
+});
+
 export class FakeCluster {
   brokers = [1, 2, 3];
   defaultMinIsr = 2;
@@ -47,7 +56,7 @@ export class FakeCluster {
   addTopic(name: string, partitions: number, rf: number, overrides: Record<string, string> = {}): FakeTopic {
     const replicas = this.brokers.slice(0, rf);
     const topic = {
-      partitions: Array.from({ length: partitions }, () => ({ leader: replicas[0]!, replicas: [...replicas], isr: [...replicas] })),
+      partitions: Array.from({ length: partitions }, () => inSync(replicas)),
       overrides: { ...overrides },
     };
     this.topics.set(name, topic);
@@ -81,7 +90,8 @@ export class FakeCluster {
       disconnect: async () => record("disconnect"),
       describeCluster: async () => {
         record("describeCluster");
-        return { brokers: this.brokers.map((nodeId) => ({ nodeId, host: "fake", port: 9092 })), controller: 1, clusterId: "fake" };
+        const brokers = this.brokers.map((nodeId) => ({ nodeId, host: "fake", port: 9092 }));
+        return { brokers, controller: 1, clusterId: "fake" };
       },
       describeConfigs: async ({ resources }: { resources: Array<{ type: number; name: string }> }) => {
         const r = resources[0]!;
@@ -119,7 +129,9 @@ export class FakeCluster {
       }) => {
         record(req.validateOnly ? "createTopics validateOnly" : "createTopics", req.topics.map((t) => t.topic));
         const errors = req.topics.flatMap((t) => {
-          const e = this.topics.has(t.topic) ? createErrorFromCode(TOPIC_ALREADY_EXISTS) : this.refusal(t.configEntries ?? []);
+          const e = this.topics.has(t.topic)
+            ? createErrorFromCode(TOPIC_ALREADY_EXISTS)
+            : this.refusal(t.configEntries ?? []);
           return e ? [new KafkaJSCreateTopicError(e, t.topic)] : [];
         });
         if (!req.validateOnly) {
@@ -133,7 +145,8 @@ export class FakeCluster {
       },
       alterConfigs: async (req: { validateOnly: boolean; resources: Array<{ name: string; configEntries: Entries }> }) => {
         const r = req.resources[0]!;
-        record(`alterConfigs ${req.validateOnly ? "validateOnly " : ""}${r.name} ${r.configEntries.map((e) => `${e.name}=${e.value}`).join(",")}`);
+        const set = r.configEntries.map((e) => `${e.name}=${e.value}`).join(",");
+        record(`alterConfigs ${req.validateOnly ? "validateOnly " : ""}${r.name} ${set}`);
         const topic = this.known(r.name);
         const refused = this.refusal(r.configEntries);
         if (refused) throw refused;
@@ -148,8 +161,7 @@ export class FakeCluster {
         record("createPartitions", topicPartitions.map((t) => t.topic));
         for (const { topic, count } of topicPartitions) {
           const t = this.known(topic);
-          const like = t.partitions[0]!;
-          while (t.partitions.length < count) t.partitions.push({ ...like, replicas: [...like.replicas], isr: [...like.isr] });
+          while (t.partitions.length < count) t.partitions.push(inSync(t.partitions[0]!.replicas));
         }
       },
       alterPartitionReassignments: async ({ topics }: { topics: Array<{ topic: string }> }) => {
