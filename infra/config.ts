@@ -9,6 +9,7 @@ import { topicSpecProblems } from "../topics/spec";
 import { ClusterConfigError, planCluster, type ClusterPlan } from "./plan";
 import { SAFE_BROKER_SETTINGS } from "./render";
 import { KAFKA_VERSION, cacheDir } from "../lib/toolchain";
+import { formatProblem } from "../lib/problems";
 
 const NAMESPACE = "kafka-cluster";
 const KEYS = ["target", "hosts", "zookeeper", "kafka", "dataDir", "serviceManager", "topics", "consumer", "docker"] as const;
@@ -54,7 +55,7 @@ export function loadStackSettings(): StackSettings {
     problems.push(...err.problems.map((p) => `${p.path}: ${p.message}, got ${JSON.stringify(p.value)}`));
   }
   const declared = declareTopics(raw.topics, NAMESPACE);
-  problems.push(...declared.problems);
+  problems.push(...declared.problems.map(formatProblem));
   if (plan) {
     // What the plan knows: the broker count and the brokers' min.insync.replicas.
     const ctx = {
@@ -62,7 +63,7 @@ export function loadStackSettings(): StackSettings {
       defaultMinIsr: Number(plan.brokerSettings["min.insync.replicas"] ?? SAFE_BROKER_SETTINGS["min.insync.replicas"]),
     };
     declared.topics.forEach((t, i) => {
-      for (const p of topicSpecProblems(t, ctx)) problems.push(`${NAMESPACE}:topics[${i}].${p.property}: ${p.reason}`);
+      for (const p of topicSpecProblems(t, ctx)) problems.push(formatProblem({ ...p, path: `${NAMESPACE}:topics[${i}].${p.path}` }));
     });
   }
   for (const w of declared.warnings) void pulumi.log.warn(w);

@@ -16,8 +16,13 @@ const SECRET_KEY = /(privateKey|password|secret|token)$/i;
 
 /** `path: message, got value` (the value only when there is one to show). */
 export function formatProblem(p: Problem): string {
-  if (!("value" in p) || SECRET_KEY.test(p.path)) return `${p.path}: ${p.message}`;
-  return `${p.path}: ${p.message}, got ${JSON.stringify(p.value)}`;
+  return `${p.path}: ${problemText(p)}`;
+}
+
+/** `message, got value`: the problem without its path, where the path is shown apart (Pulumi's check failures). */
+export function problemText(p: Problem): string {
+  if (!("value" in p) || SECRET_KEY.test(p.path)) return p.message;
+  return `${p.message}, got ${JSON.stringify(p.value)}`;
 }
 
 /** The header line and one indented line per problem. */

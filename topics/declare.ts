@@ -2,6 +2,7 @@
 // stack declares Hello-Kafka (3 partitions, replication factor 3,
 // min.insync.replicas=2) unless it lists its own topics.
 import { z } from "zod";
+import { pathOf, type Problem } from "../lib/problems";
 import { collidingNames, topicSpecProblems, type TopicSpec } from "./spec";
 
 export interface TopicDeclaration extends TopicSpec {
@@ -37,39 +38,45 @@ const topicSchema = z.strictObject({
 
 export interface TopicsResult {
   readonly topics: TopicDeclaration[];
-  /** Problems, each `<path>: <reason>`; any problem means nothing is declared. */
-  readonly problems: string[];
+  /** Each with its path, e.g. `kafka-cluster:topics[1].partitions`; any problem means nothing is declared. */
+  readonly problems: Problem[];
   /** Worth saying, not worth stopping for. */
   readonly warnings: string[];
 }
 
 export function declareTopics(raw: unknown, namespace = "kafka-cluster"): TopicsResult {
   if (raw === undefined) return { topics: [HELLO_KAFKA], problems: [], warnings: [] };
-  const at = (i: number, prop?: string): string => `${namespace}:topics[${i}]${prop ? `.${prop}` : ""}`;
-  if (!Array.isArray(raw)) return { topics: [], problems: [`${namespace}:topics: must be a list of topics, got ${JSON.stringify(raw)}`], warnings: [] };
-  const problems: string[] = [];
+  const list = `${namespace}:topics`;
+  const at = (i: number, prop?: string): string => pathOf(list, prop ? [i, prop] : [i]);
+  if (!Array.isArray(raw)) {
+    return { topics: [], problems: [{ path: list, message: "must be a list of topics", value: raw }], warnings: [] };
+  }
+  const problems: Problem[] = [];
   const topics: Array<{ decl: TopicDeclaration; index: number }> = [];
   raw.forEach((entry, i) => {
     const parsed = topicSchema.safeParse(entry);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
+        // Only the first unknown key of an entry, and no values: zod's messages already say what it got.
         const keys = (issue as { keys?: string[] }).keys;
         const prop = [...issue.path, ...(keys?.length ? [keys[0]] : [])].join(".");
-        problems.push(`${at(i, prop)}: ${issue.code === "unrecognized_keys" ? "unknown key" : issue.message}`);
+        problems.push({ path: at(i, prop), message: issue.code === "unrecognized_keys" ? "unknown key" : issue.message });
       }
       return;
     }
     const t = parsed.data;
     const decl: TopicDeclaration = { ...t, id: t.id ?? t.name };
-    for (const p of topicSpecProblems(decl)) problems.push(`${at(i, p.property)}: ${p.reason}`);
+    for (const p of topicSpecProblems(decl)) problems.push({ ...p, path: at(i, p.path) });
     topics.push({ decl, index: i });
   });
   const seen = new Map<string, number>();
   for (const { decl, index } of topics) {
     for (const [kind, value] of [["name", decl.name], ["id", decl.id]] as const) {
       const key = `${kind}:${value}`;
-      if (seen.has(key)) problems.push(`${at(index, kind)}: ${JSON.stringify(value)} is declared twice (also topics[${seen.get(key)}])`);
-      else seen.set(key, index);
+      const first = seen.get(key);
+      if (first !== undefined) {
+        problems.push({ path: at(index, kind), message: `${JSON.stringify(value)} is declared twice (also topics[${first}])` });
+      } else seen.set(key, index);
     }
   }
   const warnings = collidingNames(topics.map((t) => t.decl.name)).map(

@@ -3,9 +3,9 @@
 // module that Pulumi's Node.js dynamic provider host loads), and the file
 // backend rewrites the whole state after every step. `pulumi.dynamic.Resource`
 // serializes the provider's functions with everything they reach: for
-// topics/provider.ts that was about 33 KB a topic, 33 MB of state for 500
+// the provider that was about 33 KB a topic, 33 MB of state for 500
 // topics. Here `__provider` is a module of a few lines that loads
-// topics/provider.ts, bundled by esbuild into node_modules/.cache/kafka-cluster/
+// topics/provider/, bundled by esbuild into node_modules/.cache/kafka-cluster/
 // when the program loads (and by set-up, for a destroy before any program
 // run; destroy does not run the program, so it uses the bundle the last run
 // or set-up built). A code change thus applies to existing topics at once, as
@@ -20,10 +20,10 @@ const ROOT = path.resolve(__dirname, "..");
 /** Where the bundle goes, relative to the project directory (the provider host's working directory). */
 export const PROVIDER_BUNDLE = `${BUILD_CACHE}/topic-provider.js`;
 
-/** Bundles topics/provider.ts (npm packages stay requires, resolved from node_modules) and writes it where the resource loads it. */
+/** Bundles topics/provider/ (npm packages stay requires, resolved from node_modules) and writes it where the resource loads it. */
 export function buildTopicProvider(root = ROOT): string {
   const file = path.join(root, PROVIDER_BUNDLE);
-  bundleCjs({ root, entry: "topics/provider.ts", out: file, externalPackages: true });
+  bundleCjs({ root, entry: "topics/provider/index.ts", out: file, externalPackages: true });
   return file;
 }
 
@@ -47,7 +47,7 @@ const PROVIDER_MODULE = providerModule(PROVIDER_BUNDLE);
 
 export type KafkaTopicArgs = { [K in keyof KafkaTopicInputs]: pulumi.Input<KafkaTopicInputs[K]> };
 
-/** A Kafka topic, kept as declared by topics/provider.ts. The type token is a dynamic resource's, so the Node.js dynamic provider host serves it. */
+/** A Kafka topic, kept as declared by topics/provider/. The type token is a dynamic resource's, so the Node.js dynamic provider host serves it. */
 export class KafkaTopic extends pulumi.CustomResource {
   declare readonly name: pulumi.Output<string>;
   declare readonly partitions: pulumi.Output<number>;

@@ -1,8 +1,12 @@
-// Pure rules for a declared topic: Kafka's naming rules, the checks that
-// must pass before anything changes, and what a change to a topic means.
+// Pure rules for a declared topic: the checks that must pass before anything
+// changes (the name rule is lib/topic-name's) and what a change to a topic
+// means. Problems are lib/problems' Problem; their path is the input property,
+// e.g. `partitions` or `config.min.insync.replicas`, which a caller prefixes
+// with where the topic is declared.
+import type { Problem } from "../lib/problems";
+import { collisionKey, topicNameProblems } from "../lib/topic-name";
 
-/** Kafka's limit (249): the log directory name adds a partition suffix. */
-export const MAX_TOPIC_NAME_LENGTH = 249;
+export { topicNameProblems } from "../lib/topic-name";
 
 export interface TopicSpec {
   readonly name: string;
@@ -10,28 +14,6 @@ export interface TopicSpec {
   readonly replicationFactor: number;
   /** Topic-level settings; only these keys are managed. */
   readonly config: Readonly<Record<string, string>>;
-}
-
-export interface TopicProblem {
-  /** The input property, e.g. `partitions` or `config.min.insync.replicas`. */
-  readonly property: string;
-  readonly reason: string;
-}
-
-/** Kafka's rules (org.apache.kafka.common.internals.Topic.validate). */
-export function topicNameProblems(name: string): string[] {
-  if (name.length === 0) return ["must not be empty"];
-  if (name === "." || name === "..") return [`cannot be "." or ".."`];
-  const problems: string[] = [];
-  if (name.length > MAX_TOPIC_NAME_LENGTH) problems.push(`is ${name.length} characters long; the limit is ${MAX_TOPIC_NAME_LENGTH}`);
-  const illegal = [...new Set(name.replace(/[a-zA-Z0-9._-]/g, ""))];
-  if (illegal.length) problems.push(`contains ${illegal.map((c) => JSON.stringify(c)).join(", ")}; only ASCII letters, digits, ".", "_" and "-" are legal`);
-  return problems;
-}
-
-/** Kafka's metric names treat "." and "_" alike, so such names collide. */
-export function collisionKey(name: string): string {
-  return name.replace(/\./g, "_");
 }
 
 /** Pairs of declared names that collide once "." and "_" are treated alike. */
@@ -54,35 +36,35 @@ const isPositiveInt = (n: unknown): n is number => typeof n === "number" && Numb
  * (the live broker count) is checked when known; `defaultMinIsr` is the
  * broker's min.insync.replicas, for topics that do not set it.
  */
-export function topicSpecProblems(spec: TopicSpec, ctx: { brokers?: number; defaultMinIsr?: number } = {}): TopicProblem[] {
-  const problems: TopicProblem[] = topicNameProblems(spec.name).map((reason) => ({
-    property: "name",
-    reason: `${JSON.stringify(spec.name)} ${reason}`,
+export function topicSpecProblems(spec: TopicSpec, ctx: { brokers?: number; defaultMinIsr?: number } = {}): Problem[] {
+  const problems: Problem[] = topicNameProblems(spec.name).map((reason) => ({
+    path: "name",
+    message: `${JSON.stringify(spec.name)} ${reason}`,
   }));
   if (!isPositiveInt(spec.partitions)) {
-    problems.push({ property: "partitions", reason: `must be an integer >= 1, got ${JSON.stringify(spec.partitions)}` });
+    problems.push({ path: "partitions", message: "must be an integer >= 1", value: spec.partitions });
   }
   if (!isPositiveInt(spec.replicationFactor)) {
-    problems.push({ property: "replicationFactor", reason: `must be an integer >= 1, got ${JSON.stringify(spec.replicationFactor)}` });
+    problems.push({ path: "replicationFactor", message: "must be an integer >= 1", value: spec.replicationFactor });
   } else if (ctx.brokers !== undefined && spec.replicationFactor > ctx.brokers) {
     problems.push({
-      property: "replicationFactor",
-      reason: `${spec.replicationFactor} is more than the ${ctx.brokers} live broker${ctx.brokers === 1 ? "" : "s"}; Kafka cannot place the replicas`,
+      path: "replicationFactor",
+      message:
+        `${spec.replicationFactor} is more than the ${ctx.brokers} live broker${ctx.brokers === 1 ? "" : "s"}; ` +
+        "Kafka cannot place the replicas",
     });
   }
   for (const [key, value] of Object.entries(spec.config ?? {})) {
-    if (typeof value !== "string") {
-      problems.push({ property: `config.${key}`, reason: `values are strings, got ${JSON.stringify(value)}` });
-    }
+    if (typeof value !== "string") problems.push({ path: `config.${key}`, message: "values are strings", value });
   }
   const minIsrText = spec.config?.["min.insync.replicas"];
   const minIsr = minIsrText !== undefined ? Number(minIsrText) : ctx.defaultMinIsr;
   if (minIsrText !== undefined && !isPositiveInt(minIsr)) {
-    problems.push({ property: "config.min.insync.replicas", reason: `must be an integer >= 1, got ${JSON.stringify(minIsrText)}` });
+    problems.push({ path: "config.min.insync.replicas", message: "must be an integer >= 1", value: minIsrText });
   } else if (minIsr !== undefined && isPositiveInt(spec.replicationFactor) && minIsr > spec.replicationFactor) {
     problems.push({
-      property: minIsrText !== undefined ? "config.min.insync.replicas" : "replicationFactor",
-      reason:
+      path: minIsrText !== undefined ? "config.min.insync.replicas" : "replicationFactor",
+      message:
         `min.insync.replicas ${minIsr}${minIsrText === undefined ? " (the broker default)" : ""} is more than the replication factor ` +
         `${spec.replicationFactor}: every acks=all write would fail with NotEnoughReplicas`,
     });
@@ -118,10 +100,10 @@ export function topicChange(olds: TopicSpec, news: TopicSpec): TopicChange {
 }
 
 /** The refusal for a partition decrease, which Kafka cannot do. */
-export function partitionDecreaseProblem(name: string, from: number, to: number): TopicProblem {
+export function partitionDecreaseProblem(name: string, from: number, to: number): Problem {
   return {
-    property: "partitions",
-    reason:
+    path: "partitions",
+    message:
       `cannot decrease the partitions of ${JSON.stringify(name)} from ${from} to ${to}: Kafka cannot remove partitions, ` +
       "and deleting the topic to recreate it would lose its data. Keep " +
       `${from}, or declare a new topic and move consumers to it.`,
@@ -133,13 +115,20 @@ export function partitionDecreaseProblem(name: string, from: number, to: number)
  * Like `pulumi import`, adoption takes a topic as it is: declare what exists,
  * adopt it, then change it in a later update.
  */
-export function adoptionProblems(existing: TopicSpec, declared: TopicSpec): TopicProblem[] {
-  const problems: TopicProblem[] = [];
-  const differs = (property: string, has: string, says: string): void => {
-    problems.push({ property, reason: `the existing topic has ${has}, the declaration says ${says}; declare what exists to adopt it, then change it` });
+export function adoptionProblems(existing: TopicSpec, declared: TopicSpec): Problem[] {
+  const problems: Problem[] = [];
+  const differs = (path: string, has: string, says: string): void => {
+    problems.push({
+      path,
+      message: `the existing topic has ${has}, the declaration says ${says}; declare what exists to adopt it, then change it`,
+    });
   };
-  if (existing.partitions !== declared.partitions) differs("partitions", String(existing.partitions), String(declared.partitions));
-  if (existing.replicationFactor !== declared.replicationFactor) differs("replicationFactor", String(existing.replicationFactor), String(declared.replicationFactor));
+  if (existing.partitions !== declared.partitions) {
+    differs("partitions", String(existing.partitions), String(declared.partitions));
+  }
+  if (existing.replicationFactor !== declared.replicationFactor) {
+    differs("replicationFactor", String(existing.replicationFactor), String(declared.replicationFactor));
+  }
   for (const [key, value] of Object.entries(declared.config)) {
     const has = existing.config[key];
     if (has !== value) differs(`config.${key}`, has === undefined ? "no override" : JSON.stringify(has), JSON.stringify(value));

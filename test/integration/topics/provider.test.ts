@@ -1,9 +1,12 @@
 // The KafkaTopic provider's methods against the real test cluster, each
-// result checked with Kafka's own TopicCommand where it can see it.
+// result checked with Kafka's own TopicCommand where it can see it; and, on a
+// cluster of this file's own with a broker stopped, against an offline partition.
 import { randomUUID } from "node:crypto";
 import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { kafkaTopicProvider as provider, type KafkaTopicInputs } from "../../../topics/provider";
+import { kafkajs } from "../../../lib/kafkajs";
+import { startTestCluster, type TestCluster } from "../../../support/cluster";
 import { waitUntil } from "../../../support/consumer-service";
 import { TOPIC_COMMAND, parseTopicDescribe, runKafkaToolOk } from "../../../support/kafka-tools";
 
@@ -253,5 +256,62 @@ describe("KafkaTopic provider", () => {
     await provider.delete!(name, v1);
     expect(await admin.listTopics()).not.toContain(name);
     expect((await provider.read!(name, v1)).id).toBe("");
+  });
+});
+
+describe("KafkaTopic provider with an offline partition (own cluster)", () => {
+  let cluster: TestCluster;
+  // Partition 0 lives only on broker 3: offline once it stops. The brokers' min.insync.replicas is 2, hence the override.
+  const single = (over: Partial<KafkaTopicInputs> = {}): KafkaTopicInputs => ({
+    ...topicInputs("single", { partitions: 2, replicationFactor: 1, config: { "min.insync.replicas": "1" } }),
+    bootstrapServers: cluster.bootstrapServers,
+    ...over,
+  });
+
+  beforeAll(async () => {
+    cluster = await startTestCluster({
+      addressPrefix: process.env.KAFKA_CLUSTER_TEST_ADDRESS_PREFIX,
+      brokerPort: 19292,
+      zookeeperPort: 12381,
+    });
+    // Patched as the provider's own clients are: an offline partition reads as leader -1.
+    const { Kafka: PatchedKafka } = kafkajs();
+    const own = new PatchedKafka({ clientId: "provider-test", brokers: cluster.bootstrapServers.split(","), logLevel: logLevel.NOTHING }).admin();
+    await own.connect();
+    try {
+      await own.createTopics({
+        waitForLeaders: true,
+        topics: [
+          {
+            topic: "single",
+            replicaAssignment: [{ partition: 0, replicas: [3] }, { partition: 1, replicas: [1] }],
+            configEntries: [{ name: "min.insync.replicas", value: "1" }],
+          },
+        ],
+      });
+      await cluster.stopBroker(3);
+      await waitUntil("partition 0 of single to lose its leader", 60_000, async () => {
+        const { topics } = await own.fetchTopicMetadata({ topics: ["single"] });
+        return topics[0]?.partitions.find((p) => p.partitionId === 0)?.leader === -1;
+      });
+    } finally {
+      await own.disconnect();
+    }
+  }, 180_000);
+
+  afterAll(() => cluster?.stop(), 60_000);
+
+  it("reads the topic as it is, and adoption is checked against it", async () => {
+    const read = await provider.read!("single", single({ partitions: 5 }));
+    expect(read.props).toMatchObject({ partitions: 2, replicationFactor: 1, config: { "min.insync.replicas": "1" } });
+    expect((await provider.check!(undefined as unknown as KafkaTopicInputs, single({ partitions: 3, adopt: true }))).failures).toEqual([
+      { property: "partitions", reason: "the existing topic has 2, the declaration says 3; declare what exists to adopt it, then change it" },
+    ]);
+  });
+
+  it("refuses a replication factor change: a partition without a leader has no replica to copy from", async () => {
+    await expect(provider.update!("single", single(), single({ replicationFactor: 2 }))).rejects.toThrow(
+      'topic "single": cannot read its partitions to reassign them (a partition without a leader?)',
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { TYPES } from "../../../ci/resources";
 import { deployedTopics } from "../../../policy/deployed";
+import { formatProblem } from "../../../lib/problems";
 import { declareTopics } from "../../../topics/declare";
 import { brokerViolations, dataLossViolations, durabilityViolations, type StackResource } from "../../../policy/rules";
 
@@ -142,11 +143,11 @@ describe("the policy fields of a topic declaration", () => {
   });
 
   it("refuse an exemption without a reason and a non-boolean allowDataLoss, naming the path", () => {
-    expect(declareTopics([{ name: "a", partitions: 1, policyExemption: { reason: "" }, allowDataLoss: "yes" }]).problems).toEqual([
+    expect(declareTopics([{ name: "a", partitions: 1, policyExemption: { reason: "" }, allowDataLoss: "yes" }]).problems.map(formatProblem)).toEqual([
       'kafka-cluster:topics[0].policyExemption.reason: must say why, e.g. { reason: "scratch data, rebuilt hourly" }',
       "kafka-cluster:topics[0].allowDataLoss: Invalid input: expected boolean, received string",
     ]);
-    expect(declareTopics([{ name: "a", partitions: 1, policyExemption: "because" }]).problems).toEqual([
+    expect(declareTopics([{ name: "a", partitions: 1, policyExemption: "because" }]).problems.map(formatProblem)).toEqual([
       "kafka-cluster:topics[0].policyExemption: Invalid input: expected object, received string",
     ]);
   });

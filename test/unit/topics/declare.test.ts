@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { formatProblem } from "../../../lib/problems";
 import { HELLO_KAFKA, declareTopics } from "../../../topics/declare";
 
 describe("declareTopics", () => {
@@ -20,7 +21,7 @@ describe("declareTopics", () => {
         { name: "bad name", partitions: 0, replicationFactor: 2, config: { "min.insync.replicas": "3" } },
         { name: "ok", partitions: 1, colour: "red" },
         { name: "ok", partitions: 2 },
-      ]).problems,
+      ]).problems.map(formatProblem),
     ).toEqual([
       'kafka-cluster:topics[1].name: "bad name" contains " "; only ASCII letters, digits, ".", "_" and "-" are legal',
       "kafka-cluster:topics[1].partitions: must be an integer >= 1, got 0",

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { checkFailures } from "../../../topics/provider/failures";
 import { adoptionProblems, collidingNames, partitionDecreaseProblem, topicChange, topicNameProblems, topicSpecProblems } from "../../../topics/spec";
 
 const hello = { name: "Hello-Kafka", partitions: 3, replicationFactor: 3, config: { "min.insync.replicas": "2" } };
@@ -32,20 +33,20 @@ describe("topicSpecProblems", () => {
   });
 
   it("refuses a replication factor above the live brokers", () => {
-    expect(topicSpecProblems({ ...hello, replicationFactor: 4 }, { brokers: 3 })).toEqual([
+    expect(checkFailures(topicSpecProblems({ ...hello, replicationFactor: 4 }, { brokers: 3 }))).toEqual([
       { property: "replicationFactor", reason: "4 is more than the 3 live brokers; Kafka cannot place the replicas" },
     ]);
   });
 
   it("refuses a min.insync.replicas that would make acks=all writes fail", () => {
-    expect(topicSpecProblems({ ...hello, replicationFactor: 2, config: { "min.insync.replicas": "3" } })).toEqual([
+    expect(checkFailures(topicSpecProblems({ ...hello, replicationFactor: 2, config: { "min.insync.replicas": "3" } }))).toEqual([
       {
         property: "config.min.insync.replicas",
         reason: "min.insync.replicas 3 is more than the replication factor 2: every acks=all write would fail with NotEnoughReplicas",
       },
     ]);
     // The broker default counts when the topic does not set it.
-    expect(topicSpecProblems({ ...hello, replicationFactor: 1, config: {} }, { defaultMinIsr: 2 })).toEqual([
+    expect(checkFailures(topicSpecProblems({ ...hello, replicationFactor: 1, config: {} }, { defaultMinIsr: 2 }))).toEqual([
       {
         property: "replicationFactor",
         reason:
@@ -55,7 +56,7 @@ describe("topicSpecProblems", () => {
   });
 
   it("names bad partitions, replication factors and config values", () => {
-    const problems = topicSpecProblems({ name: "t", partitions: 0, replicationFactor: 1.5, config: { "retention.ms": 5 as unknown as string } });
+    const problems = checkFailures(topicSpecProblems({ name: "t", partitions: 0, replicationFactor: 1.5, config: { "retention.ms": 5 as unknown as string } }));
     expect(problems).toEqual([
       { property: "partitions", reason: "must be an integer >= 1, got 0" },
       { property: "replicationFactor", reason: "must be an integer >= 1, got 1.5" },
@@ -86,7 +87,7 @@ describe("topicChange", () => {
   });
 
   it("explains why a partition decrease is refused", () => {
-    expect(partitionDecreaseProblem("Hello-Kafka", 6, 3).reason).toBe(
+    expect(partitionDecreaseProblem("Hello-Kafka", 6, 3).message).toBe(
       'cannot decrease the partitions of "Hello-Kafka" from 6 to 3: Kafka cannot remove partitions, and deleting the topic to recreate it would lose its data. Keep 6, or declare a new topic and move consumers to it.',
     );
   });
@@ -99,7 +100,7 @@ describe("adoption of an existing topic", () => {
 
   it("names every difference: partitions, replication factor, a declared key's value or its absence", () => {
     const existing = { name: "Hello-Kafka", partitions: 1, replicationFactor: 2, config: {} };
-    expect(adoptionProblems(existing, { ...hello, config: { "min.insync.replicas": "2" } }).map((p) => `${p.property}: ${p.reason.split(";")[0]}`)).toEqual([
+    expect(adoptionProblems(existing, { ...hello, config: { "min.insync.replicas": "2" } }).map((p) => `${p.path}: ${p.message.split(";")[0]}`)).toEqual([
       "partitions: the existing topic has 1, the declaration says 3",
       "replicationFactor: the existing topic has 2, the declaration says 3",
       'config.min.insync.replicas: the existing topic has no override, the declaration says "2"',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readClusterFacts, whileBrokersStart } from "../../../topics/provider";
+import { readClusterFacts, whileBrokersStart } from "../../../../topics/provider";
 
 // The answers of a broker that has just started: a stand-in for a moment a
 // real cluster shows only by chance (the integration tests cover the rest).
