@@ -2,6 +2,8 @@
 // ids, listeners, the ZooKeeper ensemble, directories). Every problem is
 // collected and reported together, each with its config path and value.
 import { z } from "zod";
+import { ConfigError } from "../lib/errors";
+import type { Problem } from "../lib/problems";
 
 export const TARGETS = ["local", "ssh", "docker"] as const;
 export type Target = (typeof TARGETS)[number];
@@ -144,19 +146,13 @@ export function defaultDistributionUrl(version: string): string {
   return `https://archive.apache.org/dist/kafka/${version}/kafka_2.13-${version}.tgz`;
 }
 
-export interface ConfigProblem {
-  /** e.g. `kafka-cluster:hosts[1].address` */
-  readonly path: string;
-  readonly message: string;
-  readonly value: unknown;
-}
+/** A problem of the cluster's config: always with the value found (or undefined), never a private key. */
+export type ConfigProblem = Problem & { readonly value: unknown };
 
-export class ClusterConfigError extends Error {
-  constructor(readonly problems: readonly ConfigProblem[]) {
-    super(
-      `invalid stack config (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
-        problems.map((p) => `  - ${p.path}: ${p.message}, got ${JSON.stringify(p.value)}`).join("\n"),
-    );
+/** planCluster's error: a ConfigError whose problems are the cluster keys'. */
+export class ClusterConfigError extends ConfigError {
+  constructor(override readonly problems: readonly ConfigProblem[]) {
+    super(problems);
     this.name = "ClusterConfigError";
   }
 }
