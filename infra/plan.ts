@@ -6,7 +6,7 @@ import { ConfigError } from "../lib/errors";
 import type { Problem } from "../lib/problems";
 
 export const TARGETS = ["local", "ssh", "docker"] as const;
-export type Target = (typeof TARGETS)[number];
+export type TargetKind = (typeof TARGETS)[number];
 
 export const HOST_NAMES = ["hadoop-nn", "hadoop-dn1", "hadoop-dn2"] as const;
 
@@ -124,7 +124,7 @@ export interface DockerPlan {
 }
 
 export interface ClusterPlan {
-  readonly target: Target;
+  readonly target: TargetKind;
   readonly kafkaVersion: string;
   readonly hosts: readonly PlannedHost[];
   readonly zookeeper: readonly PlannedZooKeeperNode[];
@@ -166,7 +166,7 @@ export interface PlanContext {
   /** Kafka version when config gives none. */
   readonly defaultKafkaVersion: string;
   /** Data directory when config gives none, per target. */
-  readonly defaultDataDir: (target: Target) => string;
+  readonly defaultDataDir: (target: TargetKind) => string;
 }
 
 function pathOf(namespace: string, segments: ReadonlyArray<PropertyKey>): string {

@@ -2,7 +2,7 @@
 // then the consumer service. index.ts exports what this returns.
 import * as pulumi from "@pulumi/pulumi";
 import { KafkaCluster, type BrokerOutput } from "../infra/cluster";
-import type { Target } from "../infra/plan";
+import type { TargetKind } from "../infra/plan";
 import { KafkaTopic } from "../topics/resource";
 import { loadStackSettings } from "./config";
 import type { TopicDeclaration } from "../topics/declare";
@@ -17,7 +17,7 @@ export interface TopicOutput {
 
 /** The stack's outputs (index.ts exports each under this name). */
 export interface ProgramOutputs {
-  readonly target: Target;
+  readonly target: TargetKind;
   readonly healthUrl: pulumi.Output<string | undefined> | undefined;
   readonly bootstrapServers: pulumi.Output<string>;
   readonly zookeeperConnect: pulumi.Output<string>;
