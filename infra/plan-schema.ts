@@ -36,7 +36,11 @@ export const DOCKER_DIRS = { kafkaLogs: "/var/lib/kafka/data", zookeeperData: "/
 
 const hostSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, "must be a lowercase DNS label"),
-  address: z.string().refine((a) => ipv4.test(a) || hostname.test(a), "must be an IPv4 address or a host name"),
+  address: z
+    .string()
+    .refine((a) => ipv4.test(a) || hostname.test(a), "must be an IPv4 address or a host name")
+    // Brokers advertise it to clients, and Kafka refuses to advertise the meta-address.
+    .refine((a) => a !== "0.0.0.0", "must be an address clients can reach, not 0.0.0.0"),
   user: z.string().min(1).optional(),
   port: port.optional(),
   privateKey: z.string().min(1).optional(),
@@ -67,7 +71,14 @@ export const configSchema = z.strictObject({
         .optional(),
     })
     .default({ port: 9092, heap: "1g", brokerConfig: {} }),
-  dataDir: z.string().min(1).optional(),
+  // Kafka reads log.dirs as a comma-separated list; it and ZooKeeper trim the values they read.
+  dataDir: z
+    .string()
+    .min(1)
+    .refine((d) => !d.includes(","), 'must not contain "," (Kafka\'s log.dirs is a list)')
+    // Java's trim: every character up to U+0020.
+    .refine((d) => !/^[\x00-\x20]|[\x00-\x20]$/.test(d) && d.trim() === d, "must not start or end with whitespace (Kafka and ZooKeeper trim it)")
+    .optional(),
   /** ssh target: systemd units where the host runs systemd ("auto"), or plain processes. */
   serviceManager: z.enum(["auto", "systemd", "process"]).default("auto"),
   /** docker target: network, images and restart policy. */

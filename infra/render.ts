@@ -62,13 +62,29 @@ export interface ZooKeeperFileSpec {
   readonly servers?: readonly ZooKeeperServer[];
 }
 
-/** Escapes a value for a java.util.Properties file. */
+/**
+ * Characters java.util.Properties cannot read back as written: it reads a
+ * file as ISO-8859-1 (Kafka's and ZooKeeper's loaders pass it a stream), so
+ * anything past ASCII is written as \uXXXX, as Properties.store writes it.
+ */
+const unicodeEscape = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+const CONTROL_ESCAPES: Readonly<Record<string, string>> = { "\t": "\\t", "\n": "\\n", "\r": "\\r", "\f": "\\f" };
+
+/** Escapes a value for a java.util.Properties file: line breaks, leading whitespace, backslashes, non-ASCII. */
 function escapeValue(value: string): string {
-  return value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/^ /, "\\ ");
+  return value
+    .replace(/\\/g, "\\\\")
+    .replace(/[\n\r]/g, (c) => CONTROL_ESCAPES[c]!)
+    .replace(/^[ \t\f]/, (c) => (c === " " ? "\\ " : CONTROL_ESCAPES[c]!))
+    .replace(/[^\x00-\x7e]/g, unicodeEscape);
 }
 
+/** Escapes a key: also every separator (`=`, `:`, whitespace) and comment mark in it. */
 function escapeKey(key: string): string {
-  return key.replace(/([\\:= #!])/g, "\\$1");
+  return key
+    .replace(/([\\:= #!])/g, "\\$1")
+    .replace(/[\t\n\r\f]/g, (c) => CONTROL_ESCAPES[c]!)
+    .replace(/[^\x00-\x7e]/g, unicodeEscape);
 }
 
 /** Renders `key=value` lines in the given order, with a comment header. */
