@@ -62,13 +62,16 @@ export function checkHosts(parsed: ParsedConfig, report: Report): void {
   checkUnique(hosts, "address", report);
   if (parsed.target === "local") {
     hosts.forEach((h, i) => {
-      if (!/^127\./.test(h.address)) report(["hosts", i, "address"], 'must be a loopback address (127.x.y.z) for target "local"', h.address);
+      if (/^127\./.test(h.address)) return;
+      report(["hosts", i, "address"], 'must be a loopback address (127.x.y.z) for target "local"', h.address);
     });
   }
   if (parsed.target === "ssh") {
     (parsed.cfg.hosts ?? []).forEach((h, i) => {
       if (!h.user) report(["hosts", i, "user"], 'is required for target "ssh"', h.user);
-      if (!h.privateKey) report(["hosts", i, "privateKey"], 'is required for target "ssh" (set it with --secret)', undefined);
+      if (!h.privateKey) {
+        report(["hosts", i, "privateKey"], 'is required for target "ssh" (set it with --secret)', undefined);
+      }
     });
   }
 }
@@ -85,20 +88,25 @@ export function checkZooKeeper(parsed: ParsedConfig, report: Report): void {
       report(["zookeeper", "nodes"], "must name one host (standalone) or three (an ensemble)", zkNames);
     }
     zkNames.forEach((n, i) => {
-      if (!hostNames.includes(n)) report(["zookeeper", "nodes", i], `is not one of the hosts (${hostNames.join(", ")})`, n);
+      if (!hostNames.includes(n)) {
+        report(["zookeeper", "nodes", i], `is not one of the hosts (${hostNames.join(", ")})`, n);
+      }
       if (zkNames.indexOf(n) !== i) report(["zookeeper", "nodes", i], "names a host twice", n);
     });
   }
   const zkPorts = [cfg.zookeeper.clientPort, cfg.zookeeper.peerPort, cfg.zookeeper.electionPort];
   if (new Set(zkPorts).size !== 3) report(["zookeeper"], "clientPort, peerPort and electionPort must differ", zkPorts);
-  if (cfg.kafka && zkPorts.includes(cfg.kafka.port)) report(["kafka", "port"], "clashes with a ZooKeeper port", cfg.kafka.port);
+  if (cfg.kafka && zkPorts.includes(cfg.kafka.port)) {
+    report(["kafka", "port"], "clashes with a ZooKeeper port", cfg.kafka.port);
+  }
 }
 
 /** The plan sets the brokers' identity, listeners and directories itself. */
 export function checkBrokerConfig({ cfg }: ParsedConfig, report: Report): void {
   const brokerConfig = cfg.kafka?.brokerConfig ?? {};
   for (const key of Object.keys(brokerConfig)) {
-    if (RESERVED_BROKER_SETTINGS.includes(key)) report(["kafka", "brokerConfig", key], "is set by the plan and cannot be overridden", brokerConfig[key]);
+    if (!RESERVED_BROKER_SETTINGS.includes(key)) continue;
+    report(["kafka", "brokerConfig", key], "is set by the plan and cannot be overridden", brokerConfig[key]);
   }
 }
 
@@ -106,7 +114,8 @@ export function checkBrokerConfig({ cfg }: ParsedConfig, report: Report): void {
 export function checkDocker(parsed: ParsedConfig, report: Report): void {
   if (parsed.target !== "docker") return;
   hostsOf(parsed).forEach((h, i) => {
-    if (!ipv4.test(h.address)) report(["hosts", i, "address"], 'must be an IPv4 address to publish ports on for target "docker"', h.address);
+    if (ipv4.test(h.address)) return;
+    report(["hosts", i, "address"], 'must be an IPv4 address to publish ports on for target "docker"', h.address);
   });
   if (parsed.cfg.dataDir !== undefined) {
     report(["dataDir"], 'is not used by target "docker": each data directory is a Docker volume', parsed.cfg.dataDir);

@@ -4,10 +4,13 @@
 // value (infra/plan-schema.ts: each key; infra/plan-checks.ts: across keys).
 import { ConfigError } from "../lib/errors";
 import { pathOf, zodProblems, type Problem } from "../lib/problems";
-import { checkBrokerConfig, checkDocker, checkHosts, checkZooKeeper, hostsOf, zookeeperHostNames, type ParsedConfig, type Report } from "./plan-checks";
-import { DOCKER_DIRS, DOCKER_IMAGES, configSchema, type ClusterConfig, type ClusterConfigKey, type TargetKind } from "./plan-schema";
+import { checkBrokerConfig, checkDocker, checkHosts, checkZooKeeper } from "./plan-checks";
+import { hostsOf, zookeeperHostNames, type ParsedConfig, type Report } from "./plan-checks";
+import { DOCKER_DIRS, DOCKER_IMAGES, configSchema } from "./plan-schema";
+import type { ClusterConfig, ClusterConfigKey, TargetKind } from "./plan-schema";
 
-export { DOCKER_DIRS, DOCKER_IMAGES, HOST_NAMES, LOCAL_ADDRESSES, TARGETS, type ClusterConfigInput, type TargetKind } from "./plan-schema";
+export { DOCKER_DIRS, DOCKER_IMAGES, HOST_NAMES, LOCAL_ADDRESSES, TARGETS } from "./plan-schema";
+export type { ClusterConfigInput, TargetKind } from "./plan-schema";
 
 export interface PlannedHost {
   readonly name: string;
@@ -94,11 +97,14 @@ function masked(p: ConfigProblem): ConfigProblem {
 }
 
 const KEYS = Object.keys(configSchema.shape) as ClusterConfigKey[];
+/** The checks across keys, in the order their problems are listed. */
+const CHECKS = [checkHosts, checkZooKeeper, checkBrokerConfig, checkDocker];
 
 /** Each key on its own: unknown keys, then every key's schema problems. */
 function parseKeys(raw: Record<string, unknown>, ns: string, problems: ConfigProblem[]): ParsedConfig {
   for (const key of Object.keys(raw)) {
-    if (!(KEYS as string[]).includes(key)) problems.push({ path: pathOf(`${ns}:`, [key]), message: "unknown config key", value: raw[key] });
+    if ((KEYS as string[]).includes(key)) continue;
+    problems.push({ path: pathOf(`${ns}:`, [key]), message: "unknown config key", value: raw[key] });
   }
   const cfg: Record<string, unknown> = {};
   const ok = {} as Record<ClusterConfigKey, boolean>;
@@ -109,7 +115,8 @@ function parseKeys(raw: Record<string, unknown>, ns: string, problems: ConfigPro
     else {
       const issues = r.error.issues.map((i) => ({ ...i, path: [key, ...i.path] }));
       for (const p of zodProblems(`${ns}:`, raw, issues)) {
-        problems.push(masked({ ...p, message: p.message === "unknown key" ? "unknown config key" : p.message, value: p.value }));
+        const message = p.message === "unknown key" ? "unknown config key" : p.message;
+        problems.push(masked({ ...p, message, value: p.value }));
       }
     }
   }
@@ -125,9 +132,11 @@ function parseKeys(raw: Record<string, unknown>, ns: string, problems: ConfigPro
 export function planCluster(raw: Record<string, unknown>, ctx: PlanContext): ClusterPlan {
   const ns = ctx.namespace ?? "kafka-cluster";
   const problems: ConfigProblem[] = [];
-  const report: Report = (segments, message, value) => problems.push(masked({ path: pathOf(`${ns}:`, segments), message, value }));
+  const report: Report = (segments, message, value) => {
+    problems.push(masked({ path: pathOf(`${ns}:`, segments), message, value }));
+  };
   const parsed = parseKeys(raw, ns, problems);
-  for (const check of [checkHosts, checkZooKeeper, checkBrokerConfig, checkDocker]) check(parsed, report);
+  for (const check of CHECKS) check(parsed, report);
   const { target } = parsed;
   const { zookeeper, kafka } = parsed.cfg;
   if (problems.length > 0 || !target || !zookeeper || !kafka) throw new ClusterConfigError(problems);
@@ -160,7 +169,12 @@ function plannedHosts(parsed: ParsedConfig, target: TargetKind, dataDir: string)
     logDir: target === "docker" ? DOCKER_DIRS.kafkaLogs : `${dataDir}/${h.name}/kafka-logs`,
   }));
   // The plan keeps no private key: those stay secrets (stack/config.ts).
-  const planned: PlannedHost[] = hosts.map((h) => ({ name: h.name, address: h.address, ...(h.user ? { user: h.user } : {}), ...(h.port ? { port: h.port } : {}) }));
+  const planned: PlannedHost[] = hosts.map(({ name, address, user, port }) => ({
+    name,
+    address,
+    ...(user ? { user } : {}),
+    ...(port ? { port } : {}),
+  }));
   return { hosts: planned, zookeeper, brokers };
 }
 

@@ -65,7 +65,12 @@ export function zookeeperContainer(plan: ClusterPlan, z: PlannedZooKeeperNode, r
     // Clients come through the network and the published port alike.
     clientAddress: "0.0.0.0",
     clientPort: z.clientPort,
-    servers: plan.zookeeper.map((n) => ({ id: n.id, host: zookeeperHostname(n), peerPort: n.peerPort, electionPort: n.electionPort })),
+    servers: plan.zookeeper.map((n) => ({
+      id: n.id,
+      host: zookeeperHostname(n),
+      peerPort: n.peerPort,
+      electionPort: n.electionPort,
+    })),
   });
   return {
     resource,
@@ -76,7 +81,9 @@ export function zookeeperContainer(plan: ClusterPlan, z: PlannedZooKeeperNode, r
     env: [`ZOO_MY_ID=${z.id}`, `ZOO_DATA_DIR=${z.dataDir}`, "ZK_SERVER_HEAP=256"],
     files: { [ZOOKEEPER_CONFIG_FILE]: cfg },
     ports: [{ ip: z.address, external: z.clientPort, internal: z.clientPort }],
-    volumes: [{ resource: `${resource}-data`, volumeName: `${docker.network}-${z.host}-zookeeper-data`, containerPath: z.dataDir }],
+    volumes: [
+      { resource: `${resource}-data`, volumeName: `${docker.network}-${z.host}-zookeeper-data`, containerPath: z.dataDir },
+    ],
   };
 }
 
@@ -91,7 +98,10 @@ export function brokerContainer(plan: ClusterPlan, b: PlannedBroker, resource: s
     logDir: b.logDir,
     settings: plan.brokerSettings,
     // Clients outside the network reach each broker on its host's address and kafka.port.
-    external: { bind: { host: "0.0.0.0", port: externalListenerPort(b) }, advertised: { host: b.address, port: b.port } },
+    external: {
+      bind: { host: "0.0.0.0", port: externalListenerPort(b) },
+      advertised: { host: b.address, port: b.port },
+    },
   });
   return {
     resource,
@@ -102,7 +112,9 @@ export function brokerContainer(plan: ClusterPlan, b: PlannedBroker, resource: s
     env: [`KAFKA_HEAP_OPTS=-Xms256m -Xmx${plan.heap}`],
     files: { [KAFKA_CONFIG_FILE]: props },
     ports: [{ ip: b.address, external: b.port, internal: externalListenerPort(b) }],
-    volumes: [{ resource: `${resource}-logs`, volumeName: `${docker.network}-${b.host}-kafka-logs`, containerPath: b.logDir }],
+    volumes: [
+      { resource: `${resource}-logs`, volumeName: `${docker.network}-${b.host}-kafka-logs`, containerPath: b.logDir },
+    ],
   };
 }
 
@@ -130,9 +142,13 @@ export function serviceContainer(plan: ClusterPlan, spec: ServiceSpec, resource:
 }
 
 export function zookeeperContainers(plan: ClusterPlan, name: string): ContainerSpec[] {
-  return plan.zookeeper.map((node) => zookeeperContainer(plan, node, resourceNameOf(name, { role: "zookeeper", node }, "container")));
+  return plan.zookeeper.map((node) =>
+    zookeeperContainer(plan, node, resourceNameOf(name, { role: "zookeeper", node }, "container")),
+  );
 }
 
 export function brokerContainers(plan: ClusterPlan, name: string): ContainerSpec[] {
-  return plan.brokers.map((broker) => brokerContainer(plan, broker, resourceNameOf(name, { role: "broker", broker }, "container")));
+  return plan.brokers.map((broker) =>
+    brokerContainer(plan, broker, resourceNameOf(name, { role: "broker", broker }, "container")),
+  );
 }

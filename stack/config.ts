@@ -26,7 +26,7 @@ export interface StackSettings {
 }
 
 export type ValidatedStack =
-  | { readonly ok: true; readonly plan: ClusterPlan; readonly topics: TopicDeclaration[]; readonly consumer: ConsumerPlan | undefined; readonly warnings: string[] }
+  | ({ readonly ok: true; readonly warnings: string[] } & Omit<StackSettings, "privateKeys">)
   | { readonly ok: false; readonly problems: Problem[]; readonly warnings: string[] };
 
 /** A problem written as `<path>: <message>` (topics/declare.ts reports them so), or already a Problem. */

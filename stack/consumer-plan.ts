@@ -94,7 +94,8 @@ export function placeConsumer(c: ConsumerConfig, plan: ClusterPlan, namespace = 
   }
   const clash = portsTaken(plan, host).find(([port]) => port === c.port);
   if (clash) {
-    return { consumer: undefined, problems: [{ path: `${key}.port`, message: `${host.name} already uses it for ${clash[1]}`, value: c.port }] };
+    const message = `${host.name} already uses it for ${clash[1]}`;
+    return { consumer: undefined, problems: [{ path: `${key}.port`, message, value: c.port }] };
   }
   if (!enabled) return { consumer: undefined, problems: [] };
   const healthUrl = `http://${host.address}:${c.port}/health`;
@@ -110,7 +111,8 @@ export function placeConsumer(c: ConsumerConfig, plan: ClusterPlan, namespace = 
  */
 export function planConsumer(raw: unknown, plan: ClusterPlan, namespace = "kafka-cluster"): ConsumerPlanResult {
   const parsed = parseConsumer(raw, namespace);
-  return parsed.config ? placeConsumer(parsed.config, plan, namespace) : { consumer: undefined, problems: parsed.problems };
+  if (!parsed.config) return { consumer: undefined, problems: parsed.problems };
+  return placeConsumer(parsed.config, plan, namespace);
 }
 
 /** The service's env file, as every target writes it. */

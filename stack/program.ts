@@ -47,7 +47,9 @@ function topicSummary(declared: readonly KafkaTopic[]): pulumi.Output<Record<str
   return pulumi
     .all(declared.map((t) => pulumi.all([t.name, t.partitions, t.replicationFactor, t.config])))
     .apply((rows) =>
-      Object.fromEntries(rows.map(([name, partitions, replicationFactor, config]) => [name, { partitions, replicationFactor, config }])),
+      Object.fromEntries(
+        rows.map(([name, partitions, replicationFactor, config]) => [name, { partitions, replicationFactor, config }]),
+      ),
     );
 }
 

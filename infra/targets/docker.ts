@@ -104,7 +104,8 @@ export class DockerTarget implements Target {
 
   /** The network the cluster's containers share, and the Kafka and ZooKeeper images. */
   installRelease(): pulumi.Resource[] {
-    this.network = new docker.Network(`${this.scope.name}-network`, { name: this.settings.network }, { parent: this.scope.parent });
+    const { name, parent } = this.scope;
+    this.network = new docker.Network(`${name}-network`, { name: this.settings.network }, { parent });
     return [this.network, this.images.get("zookeeperImage"), this.images.get("kafkaImage")];
   }
 

@@ -25,7 +25,8 @@ export function processLabel(spec: ProcessSpec): string {
 /** Where a process on a host keeps its config, pid file and output. */
 export function workDirOf(dataDir: string, spec: ProcessSpec): string {
   const host = hostNameOf(spec);
-  return spec.role === "service" ? path.posix.join(dataDir, host, spec.service) : path.posix.join(dataDir, host, "run", programOf(spec));
+  if (spec.role === "service") return path.posix.join(dataDir, host, spec.service);
+  return path.posix.join(dataDir, host, "run", programOf(spec));
 }
 
 /** The systemd unit (ssh): one per program and stack on a host. */

@@ -4,7 +4,8 @@
 // service is one JavaScript file run by Node.js.
 import * as path from "node:path";
 import type { ClusterPlan, PlannedBroker, PlannedZooKeeperNode } from "../plan";
-import { renderEnvFile, renderJavaCommand, renderLog4j, renderNodeArgs, renderServerProperties, renderZooCfg } from "../render";
+import { renderEnvFile, renderJavaCommand, renderLog4j, renderNodeArgs } from "../render";
+import { renderServerProperties, renderZooCfg } from "../render";
 import { processLabel, workDirOf } from "./names";
 import type { ProcessInputs } from "./process-spec";
 import type { Readiness } from "./readiness";
@@ -73,7 +74,8 @@ export function serviceProcess(plan: ClusterPlan, spec: ServiceSpec, node: strin
   const workDir = workDirOf(plan.dataDir, spec);
   const envFile = path.posix.join(workDir, `${spec.service}.env`);
   const script = path.posix.join(workDir, `${spec.service}.js`);
-  const env = spec.env({ bootstrapServers: plan.bootstrapServers, zookeeperConnect: plan.zookeeperConnect, listenAddress: spec.host.address });
+  const { bootstrapServers, zookeeperConnect } = plan;
+  const env = spec.env({ bootstrapServers, zookeeperConnect, listenAddress: spec.host.address });
   return {
     workDir,
     files: { [envFile]: renderEnvFile(env, `${spec.service} service`), [script]: spec.script },
@@ -94,7 +96,9 @@ function readinessOf(plan: ClusterPlan, spec: ProcessSpec): Readiness {
 }
 
 function requireLibs(runtime: HostRuntime, spec: ProcessSpec): string {
-  if (runtime.libsDir === undefined) throw new Error(`${processLabel(spec)}: no Kafka release on its host (installRelease first)`);
+  if (runtime.libsDir === undefined) {
+    throw new Error(`${processLabel(spec)}: no Kafka release on its host (installRelease first)`);
+  }
   return runtime.libsDir;
 }
 

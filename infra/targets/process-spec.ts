@@ -26,7 +26,15 @@ export interface ProcessInputs {
 }
 
 /** Inputs whose change restarts the process in place; a change of any other input replaces it. */
-export const RESTART_KEYS: readonly string[] = ["label", "files", "command", "args", "ready", "readyTimeoutMs", "cleanupRoot"];
+export const RESTART_KEYS: readonly string[] = [
+  "label",
+  "files",
+  "command",
+  "args",
+  "ready",
+  "readyTimeoutMs",
+  "cleanupRoot",
+];
 
 /**
  * The inputs that differ. `__provider` (the provider's serialized code, which
@@ -44,5 +52,6 @@ export function diffProcess(
   restartKeys: readonly string[],
 ): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
   const changed = changedInputs(olds, news);
-  return { changes: changed.length > 0, replaces: changed.filter((k) => !restartKeys.includes(k)), deleteBeforeReplace: true };
+  const replaces = changed.filter((k) => !restartKeys.includes(k));
+  return { changes: changed.length > 0, replaces, deleteBeforeReplace: true };
 }

@@ -35,10 +35,11 @@ export class SshTarget implements Target {
     let conn = this.connections.get(host.name);
     if (!conn) {
       const privateKey = this.scope.privateKeys?.[host.name];
-      if (privateKey === undefined) throw new pulumi.RunError(`kafka-cluster:hosts: no privateKey for ${host.name}, which runs ${runs}`);
-      conn = pulumi.secret(
-        pulumi.output(privateKey).apply((key) => ({ host: host.address, port: host.port ?? 22, user: host.user ?? "root", privateKey: key })),
-      );
+      if (privateKey === undefined) {
+        throw new pulumi.RunError(`kafka-cluster:hosts: no privateKey for ${host.name}, which runs ${runs}`);
+      }
+      const { address, port = 22, user = "root" } = host;
+      conn = pulumi.secret(pulumi.output(privateKey).apply((key) => ({ host: address, port, user, privateKey: key })));
       this.connections.set(host.name, conn);
     }
     return conn;
