@@ -3,9 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterReady } from "./cluster-ready";
 import type { ClusterPlan } from "./plan";
-import { placeDocker } from "./targets/docker";
-import { placeLocal } from "./targets/local";
-import { placeSsh } from "./targets/ssh";
+import { createTarget } from "./targets/target";
 
 export interface KafkaClusterArgs {
   /** The validated plan (infra/plan.ts). */
@@ -33,20 +31,11 @@ export class KafkaCluster extends pulumi.ComponentResource {
   constructor(name: string, args: KafkaClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kafka-cluster:infra:KafkaCluster", name, {}, opts);
     const { plan } = args;
-    const placed = ((): pulumi.Resource[] => {
-      switch (plan.target) {
-        case "local":
-          return placeLocal(name, { plan }, this).brokers;
-        case "ssh":
-          return placeSsh(name, { plan, privateKeys: args.privateKeys ?? {} }, this).brokers;
-        case "docker":
-          return placeDocker(name, { plan }, this).brokers;
-        default: {
-          const never: never = plan.target;
-          throw new Error(`unknown target ${String(never)}`);
-        }
-      }
-    })();
+    const target = createTarget(plan, { name, parent: this, privateKeys: args.privateKeys ?? {} });
+    target.installRelease();
+    const zookeeper = plan.zookeeper.map((node) => target.place({ role: "zookeeper", node }));
+    // Brokers start after, and stop before, every ZooKeeper node.
+    const brokers = plan.brokers.map((broker) => target.place({ role: "broker", broker }, { dependsOn: zookeeper }));
     this.ready = new ClusterReady(
       `${name}-ready`,
       {
@@ -54,7 +43,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
         brokerIds: plan.brokers.map((b) => b.id),
         timeoutMs: args.readyTimeoutMs ?? 120_000,
       },
-      { parent: this, dependsOn: placed },
+      { parent: this, dependsOn: brokers },
     );
     // Outputs wait for readiness, so anything that uses them waits too.
     const afterReady = <T>(value: T): pulumi.Output<T> => this.ready.controller.apply(() => value);

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import { bundleService, serviceNodeFlags } from "../consumer/bundle";
+import { bundleService, serviceNodeFlags } from "../stack/consumer-bundle";
 import { quietKafkajsTimers } from "../lib/kafkajs/quiet-timers";
 
 const ROOT = path.resolve(__dirname, "..");

@@ -1,24 +1,17 @@
-// The `docker` target: one network; each ZooKeeper node and broker a container
-// named for its host, with its data on a named volume and its ports published
-// on the host's address. The containers run the rendered zoo.cfg and
-// server.properties (infra/render-docker.ts).
+// The `docker` target: one network; each ZooKeeper node, broker and service a
+// container named for its host, its data on a named volume and its ports
+// published on the host's address. The containers run the rendered zoo.cfg
+// and server.properties (infra/render-docker.ts); a service runs on the
+// Node.js image.
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterPlan, DockerPlan } from "../plan";
-import { ROLE_LABEL, brokerContainers, zookeeperContainers, type ContainerSpec } from "../render-docker";
-
-export interface DockerTargetArgs {
-  readonly plan: ClusterPlan;
-}
+import { ROLE_LABEL, brokerContainer, serviceContainer, zookeeperContainer, type ContainerSpec } from "../render-docker";
+import { containerNameOf, resourceNameOf } from "./names";
+import type { ChangeEffect, PlaceOptions, ProcessNames, ProcessSpec, ServiceSpec, Target, TargetScope } from "./target";
 
 /** Seconds a broker gets for a controlled shutdown before Docker kills it. */
 const STOP_GRACE_SECONDS = 60;
-
-export interface DockerPlacement {
-  /** The resources a ready check must wait for: every broker. */
-  readonly brokers: pulumi.Resource[];
-  readonly network: docker.Network;
-}
 
 /** Pulls the images the plan names (`key` of DockerPlan), once per image. */
 export class DockerImages {
@@ -82,17 +75,72 @@ export function dockerContainer(args: DockerContainerArgs, opts: pulumi.CustomRe
   );
 }
 
-export function placeDocker(name: string, args: DockerTargetArgs, parent: pulumi.Resource): DockerPlacement {
-  const { plan } = args;
-  if (!plan.docker) throw new Error(`placeDocker: the plan is for target "${plan.target}"`);
-  const settings = plan.docker;
-  const network = new docker.Network(`${name}-network`, { name: settings.network }, { parent });
-  const images = new DockerImages(name, settings, parent);
-  const place = (spec: ContainerSpec, dependsOn: pulumi.Resource[]): docker.Container =>
-    dockerContainer({ spec, image: images.get(spec.image), network: network.name, restart: settings.restart }, { parent, dependsOn });
+/** A service runs as the image's `node` user and is up once its HTTP port answers. */
+function serviceExtras(spec: ServiceSpec): Partial<docker.ContainerArgs> {
+  // Any HTTP answer means the service is up, as the tcp check of the other targets.
+  const probe = `fetch("http://127.0.0.1:${spec.port}${spec.healthPath}").then(() => process.exit(0), () => process.exit(1))`;
+  return {
+    user: "node",
+    healthcheck: { tests: ["CMD", "node", "-e", probe], interval: "5s", timeout: "3s", retries: 3, startPeriod: "5s" },
+    wait: true,
+    waitTimeout: 60,
+  };
+}
 
-  const zookeeper = zookeeperContainers(plan, name).map((spec) => place(spec, []));
-  // Brokers start after, and stop before, every ZooKeeper node.
-  const brokers = brokerContainers(plan, name).map((spec) => place(spec, zookeeper));
-  return { brokers, network };
+export class DockerTarget implements Target {
+  readonly kind = "docker" as const;
+  private readonly settings: DockerPlan;
+  private readonly images: DockerImages;
+  private network: docker.Network | undefined;
+
+  constructor(
+    private readonly plan: ClusterPlan,
+    private readonly scope: TargetScope,
+  ) {
+    if (!plan.docker) throw new Error(`DockerTarget: the plan is for target "${plan.target}"`);
+    this.settings = plan.docker;
+    this.images = new DockerImages(scope.name, plan.docker, scope.parent);
+  }
+
+  /** The network the cluster's containers share, and the Kafka and ZooKeeper images. */
+  installRelease(): pulumi.Resource[] {
+    const { name, parent } = this.scope;
+    this.network = new docker.Network(`${name}-network`, { name: this.settings.network }, { parent });
+    return [this.network, this.images.get("zookeeperImage"), this.images.get("kafkaImage")];
+  }
+
+  private containerSpec(spec: ProcessSpec): ContainerSpec {
+    const resource = this.names(spec).resource;
+    if (spec.role === "zookeeper") return zookeeperContainer(this.plan, spec.node, resource);
+    if (spec.role === "broker") return brokerContainer(this.plan, spec.broker, resource);
+    return serviceContainer(this.plan, spec, resource);
+  }
+
+  place(spec: ProcessSpec, opts: PlaceOptions = {}): docker.Container {
+    const container = this.containerSpec(spec);
+    return dockerContainer(
+      {
+        spec: container,
+        image: this.images.get(container.image),
+        // A service joins the cluster's network by name: the cluster made it.
+        network: this.network?.name ?? this.settings.network,
+        restart: this.settings.restart,
+        ...(spec.role === "service" ? { extra: serviceExtras(spec) } : {}),
+      },
+      { parent: this.scope.parent, dependsOn: opts.dependsOn ?? [] },
+    );
+  }
+
+  names(spec: ProcessSpec): ProcessNames {
+    return { resource: resourceNameOf(this.scope.name, spec, "container"), onHost: containerNameOf(spec) };
+  }
+
+  /**
+   * The docker provider updates a container's restart policy in place (as
+   * `docker update` does) and replaces it on any other change; its data stays
+   * on its volumes.
+   */
+  changeOf(input: string): ChangeEffect {
+    return input === "restart" ? "live" : "replace";
+  }
 }

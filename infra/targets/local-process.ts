@@ -1,40 +1,22 @@
 // A dynamic provider for one detached process on this machine (a ZooKeeper
-// node or a broker of the `local` target): it writes the files, starts the
+// node, broker or service of the `local` target): it writes the files, starts the
 // process in its own session with a pid file, and returns only when the
 // process is ready; delete stops it and removes the directories it made.
 //
 // Pulumi serializes these functions into the state, so they require their
 // modules inside each method and capture nothing but plain values.
 import * as pulumi from "@pulumi/pulumi";
-import { contentOf, type FileContent } from "../../lib/file-content";
-import { waitUntilReady, type Readiness } from "./readiness";
+import { contentOf } from "../../lib/file-content";
+import { RESTART_KEYS, diffProcess, type ProcessInputs } from "./process-spec";
+import { waitUntilReady } from "./readiness";
 
-export interface LocalProcessInputs {
-  /** For messages, e.g. "hadoop-nn zookeeper". */
-  readonly label: string;
-  /** Holds the pid file and the process's stdout/stderr. */
-  readonly workDir: string;
-  /** Directories created before start and removed on delete. */
-  readonly dirs: string[];
-  /** Empty parents of the removed directories are removed too, up to and including this one. */
-  readonly cleanupRoot: string;
-  /** Files written before start: absolute path to content. */
-  readonly files: Record<string, FileContent>;
-  readonly command: string;
-  readonly args: string[];
-  readonly ready: Readiness;
-  /** How long to wait for readiness. */
-  readonly readyTimeoutMs: number;
-}
+export type LocalProcessInputs = ProcessInputs;
 
 export interface LocalProcessOutputs extends LocalProcessInputs {
   readonly pid: number;
 }
 
 type Inputs = { [K in keyof LocalProcessInputs]: pulumi.Input<LocalProcessInputs[K]> };
-
-/** Keys whose change restarts the process in place rather than replacing it. */
-const RESTART_KEYS = ["label", "files", "command", "args", "ready", "readyTimeoutMs", "cleanupRoot"] as const;
 
 async function start(inputs: LocalProcessInputs): Promise<number> {
   const fs = require("node:fs") as typeof import("node:fs");
@@ -158,11 +140,7 @@ export const localProcessProvider: pulumi.dynamic.ResourceProvider<LocalProcessI
   },
 
   async diff(_id, olds, news) {
-    const changed = (Object.keys(news) as Array<keyof LocalProcessInputs>).filter(
-      (k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]),
-    );
-    const replaces = changed.filter((k) => !(RESTART_KEYS as readonly string[]).includes(k));
-    return { changes: changed.length > 0, replaces, deleteBeforeReplace: true };
+    return diffProcess({ ...olds }, { ...news }, RESTART_KEYS);
   },
 
   async update(_id, olds, news) {

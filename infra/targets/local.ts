@@ -1,74 +1,62 @@
 // The `local` target: each host is a loopback address on this machine; each
-// ZooKeeper node and broker is a detached process with a pid file, running
-// the Kafka jars that scripts/setup.sh cached.
+// ZooKeeper node, broker and service is a detached process with a pid file
+// (LocalProcess). ZooKeeper and the brokers run the Kafka jars that
+// scripts/setup.sh cached; a service runs on the Node.js running Pulumi.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import type { ClusterPlan } from "../plan";
 import { KAFKA_VERSION, kafkaLibsDir } from "../../lib/toolchain";
+import type { ClusterPlan } from "../plan";
 import { LocalProcess } from "./local-process";
-import { brokerProcess, zookeeperProcess } from "./process-files";
+import { resourceNameOf, workDirOf } from "./names";
+import { hostProcess } from "./process-files";
+import { RESTART_KEYS } from "./process-spec";
+import type { ChangeEffect, PlaceOptions, ProcessNames, ProcessSpec, Target, TargetScope } from "./target";
 
-export interface LocalTargetArgs {
-  readonly plan: ClusterPlan;
-  /** Directory of the Kafka jars. Default: the set-up cache. */
-  readonly libsDir?: string;
-}
+/** How long each process gets to become ready. */
+const READY_TIMEOUT_MS = { zookeeper: 60_000, broker: 120_000, service: 60_000 } as const;
 
-export interface PlacedProcesses {
-  /** The resources a ready check must wait for: every broker. */
-  readonly brokers: pulumi.Resource[];
-}
+export class LocalTarget implements Target {
+  readonly kind = "local" as const;
+  private libsDir: string | undefined;
 
-export function placeLocal(name: string, args: LocalTargetArgs, parent: pulumi.Resource): PlacedProcesses {
-  const { plan } = args;
-  const libsDir = args.libsDir ?? kafkaLibsDir();
-  if (plan.kafkaVersion !== KAFKA_VERSION) {
-    throw new pulumi.RunError(
-      `kafka-cluster:kafka.version: the local target runs the Kafka that set-up installed (${KAFKA_VERSION}, toolchain.json), got "${plan.kafkaVersion}"`,
+  constructor(
+    private readonly plan: ClusterPlan,
+    private readonly scope: TargetScope,
+    /** Directory of the Kafka jars. Default: the set-up cache. */
+    private readonly cachedLibsDir = kafkaLibsDir(),
+  ) {}
+
+  /** Nothing to install: the jars set-up cached must be there, for the version the plan asks for. */
+  installRelease(): pulumi.Resource[] {
+    const libsDir = this.cachedLibsDir;
+    if (this.plan.kafkaVersion !== KAFKA_VERSION) {
+      throw new pulumi.RunError(
+        `kafka-cluster:kafka.version: the local target runs the Kafka that set-up installed (${KAFKA_VERSION}, toolchain.json), got "${this.plan.kafkaVersion}"`,
+      );
+    }
+    if (!fs.existsSync(path.join(libsDir, ".complete"))) {
+      throw new pulumi.RunError(`Kafka jars not found in ${libsDir}: run 'npm run setup' first.`);
+    }
+    this.libsDir = libsDir;
+    return [];
+  }
+
+  place(spec: ProcessSpec, opts: PlaceOptions = {}): LocalProcess {
+    // A service runs on the Node.js running this program (24, from the project's dev dependencies).
+    const inputs = hostProcess(this.plan, spec, { libsDir: this.libsDir, node: process.execPath });
+    return new LocalProcess(
+      this.names(spec).resource,
+      { ...inputs, readyTimeoutMs: READY_TIMEOUT_MS[spec.role] },
+      { parent: this.scope.parent, ...(opts.dependsOn ? { dependsOn: opts.dependsOn } : {}) },
     );
   }
-  if (!fs.existsSync(path.join(libsDir, ".complete"))) {
-    throw new pulumi.RunError(`Kafka jars not found in ${libsDir}: run 'npm run setup' first.`);
+
+  names(spec: ProcessSpec): ProcessNames {
+    return { resource: resourceNameOf(this.scope.name, spec, "process"), onHost: workDirOf(this.plan.dataDir, spec) };
   }
 
-  const zookeeper = plan.zookeeper.map((z) => {
-    const p = zookeeperProcess(plan, z, libsDir);
-    return new LocalProcess(
-      `${name}-zookeeper-${z.id}`,
-      {
-        label: `${z.host} zookeeper (myid ${z.id})`,
-        workDir: p.workDir,
-        dirs: [z.dataDir],
-        cleanupRoot: plan.dataDir,
-        files: p.files,
-        command: p.command,
-        args: p.args,
-        ready: { kind: "tcp", host: z.address, port: z.clientPort },
-        readyTimeoutMs: 60_000,
-      },
-      { parent },
-    );
-  });
-
-  const brokers = plan.brokers.map((b) => {
-    const p = brokerProcess(plan, b, libsDir);
-    return new LocalProcess(
-      `${name}-broker-${b.id}`,
-      {
-        label: `${b.host} kafka broker ${b.id}`,
-        workDir: p.workDir,
-        dirs: [b.logDir],
-        cleanupRoot: plan.dataDir,
-        files: p.files,
-        command: p.command,
-        args: p.args,
-        ready: { kind: "zk-broker", zookeeperConnect: plan.zookeeperConnect, brokerId: b.id },
-        readyTimeoutMs: 120_000,
-      },
-      // Brokers start after, and stop before, every ZooKeeper node.
-      { parent, dependsOn: zookeeper },
-    );
-  });
-  return { brokers };
+  changeOf(input: string): ChangeEffect {
+    return RESTART_KEYS.includes(input) ? "restart" : "replace";
+  }
 }

@@ -1,18 +1,35 @@
-// What each ZooKeeper node and broker runs with, for targets that run Java
-// processes from a directory of Kafka jars (local and ssh): config files and
-// the java command line, all rendered from the plan.
+// What a process placed on a host runs with (the local and ssh targets): its
+// files, command line, directories and ready check, all rendered from the
+// plan. ZooKeeper and the brokers run from a directory of Kafka jars; a
+// service is one JavaScript file run by Node.js.
 import * as path from "node:path";
 import type { ClusterPlan, PlannedBroker, PlannedZooKeeperNode } from "../plan";
-import { renderJavaCommand, renderLog4j, renderServerProperties, renderZooCfg } from "../render";
+import { renderEnvFile, renderJavaCommand, renderLog4j, renderNodeArgs } from "../render";
+import { renderServerProperties, renderZooCfg } from "../render";
+import { processLabel, workDirOf } from "./names";
+import type { ProcessInputs } from "./process-spec";
+import type { Readiness } from "./readiness";
+import type { ProcessSpec, ServiceSpec } from "./target";
 
 export interface ProcessFiles {
   /** Holds config, pid file and process output. */
   readonly workDir: string;
   /** Files to write: absolute path to content. */
-  readonly files: Record<string, string>;
+  readonly files: ProcessInputs["files"];
   readonly command: string;
   readonly args: string[];
 }
+
+/** What a host offers its processes. */
+export interface HostRuntime {
+  /** The Kafka jars on that host (for ZooKeeper and brokers). */
+  readonly libsDir?: string;
+  /** The Node.js command there (for services). */
+  readonly node: string;
+}
+
+/** Everything a process provider needs but its ready timeout, which is the target's. */
+export type HostProcess = Omit<ProcessInputs, "readyTimeoutMs">;
 
 function javaProcess(role: "zookeeper" | "kafka", workDir: string, config: string, heap: string, libsDir: string): ProcessFiles {
   const configFile = path.posix.join(workDir, role === "kafka" ? "server.properties" : "zoo.cfg");
@@ -27,7 +44,7 @@ function javaProcess(role: "zookeeper" | "kafka", workDir: string, config: strin
 }
 
 export function zookeeperProcess(plan: ClusterPlan, z: PlannedZooKeeperNode, libsDir: string): ProcessFiles {
-  const workDir = path.posix.join(plan.dataDir, z.host, "run", "zookeeper");
+  const workDir = workDirOf(plan.dataDir, { role: "zookeeper", node: z });
   const cfg = renderZooCfg({
     dataDir: z.dataDir,
     clientAddress: z.address,
@@ -40,7 +57,7 @@ export function zookeeperProcess(plan: ClusterPlan, z: PlannedZooKeeperNode, lib
 }
 
 export function brokerProcess(plan: ClusterPlan, b: PlannedBroker, libsDir: string): ProcessFiles {
-  const workDir = path.posix.join(plan.dataDir, b.host, "run", "kafka");
+  const workDir = workDirOf(plan.dataDir, { role: "broker", broker: b });
   const props = renderServerProperties({
     id: b.id,
     host: b.address,
@@ -50,4 +67,58 @@ export function brokerProcess(plan: ClusterPlan, b: PlannedBroker, libsDir: stri
     settings: plan.brokerSettings,
   });
   return javaProcess("kafka", workDir, props, plan.heap, libsDir);
+}
+
+/** A service's env file and script in its work directory, run by `node`. */
+export function serviceProcess(plan: ClusterPlan, spec: ServiceSpec, node: string): ProcessFiles {
+  const workDir = workDirOf(plan.dataDir, spec);
+  const envFile = path.posix.join(workDir, `${spec.service}.env`);
+  const script = path.posix.join(workDir, `${spec.service}.js`);
+  const { bootstrapServers, zookeeperConnect } = plan;
+  const env = spec.env({ bootstrapServers, zookeeperConnect, listenAddress: spec.host.address });
+  return {
+    workDir,
+    files: { [envFile]: renderEnvFile(env, `${spec.service} service`), [script]: spec.script },
+    command: node,
+    args: renderNodeArgs(spec.nodeFlags, envFile, script),
+  };
+}
+
+function readinessOf(plan: ClusterPlan, spec: ProcessSpec): Readiness {
+  switch (spec.role) {
+    case "zookeeper":
+      return { kind: "tcp", host: spec.node.address, port: spec.node.clientPort };
+    case "broker":
+      return { kind: "zk-broker", zookeeperConnect: plan.zookeeperConnect, brokerId: spec.broker.id };
+    case "service":
+      return { kind: "tcp", host: spec.host.address, port: spec.port };
+  }
+}
+
+function requireLibs(runtime: HostRuntime, spec: ProcessSpec): string {
+  if (runtime.libsDir === undefined) {
+    throw new Error(`${processLabel(spec)}: no Kafka release on its host (installRelease first)`);
+  }
+  return runtime.libsDir;
+}
+
+/** The inputs of the process provider (LocalProcess, RemoteProcess) that runs `spec` on a host. */
+export function hostProcess(plan: ClusterPlan, spec: ProcessSpec, runtime: HostRuntime): HostProcess {
+  const p =
+    spec.role === "zookeeper"
+      ? zookeeperProcess(plan, spec.node, requireLibs(runtime, spec))
+      : spec.role === "broker"
+        ? brokerProcess(plan, spec.broker, requireLibs(runtime, spec))
+        : serviceProcess(plan, spec, runtime.node);
+  const dirs = spec.role === "zookeeper" ? [spec.node.dataDir] : spec.role === "broker" ? [spec.broker.logDir] : [];
+  return {
+    label: processLabel(spec),
+    workDir: p.workDir,
+    dirs,
+    cleanupRoot: plan.dataDir,
+    files: p.files,
+    command: p.command,
+    args: p.args,
+    ready: readinessOf(plan, spec),
+  };
 }

@@ -4,6 +4,7 @@
 // run from. Delete removes the installation.
 import * as pulumi from "@pulumi/pulumi";
 import { shellQuote as q } from "../render";
+import { changedInputs } from "./process-spec";
 import { withSsh, type SshConnection } from "./ssh-session";
 
 export type KafkaSource = { readonly url: string } | { readonly file: string };
@@ -64,9 +65,7 @@ export const remoteKafkaInstallProvider: pulumi.dynamic.ResourceProvider<RemoteK
     return { id: `${inputs.connection.host}:${inputs.kafkaHome}`, outs: inputs };
   },
   async diff(_id, olds, news) {
-    const changed = (Object.keys(news) as Array<keyof RemoteKafkaInstallInputs>).filter(
-      (k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]),
-    );
+    const changed = changedInputs({ ...olds }, { ...news });
     // A new version or source is a new installation; the label and key are not.
     const replaces = changed.filter((k) => k === "version" || k === "source" || k === "kafkaHome");
     return { changes: changed.length > 0, replaces, deleteBeforeReplace: true };

@@ -1,34 +1,23 @@
-// A dynamic provider for one service on a host reached over SSH (a ZooKeeper
-// node or a broker of the `ssh` target): a systemd unit with restart on
+// A dynamic provider for one process on a host reached over SSH (a ZooKeeper
+// node, broker or service of the `ssh` target): a systemd unit with restart on
 // failure where the host runs systemd, otherwise a detached process with a
 // pid file. Create returns when the service is ready (checked from here);
 // delete stops it and removes what it made.
 import * as pulumi from "@pulumi/pulumi";
 import { renderSystemdUnit, shellQuote } from "../render";
-import { contentOf, type FileContent } from "../../lib/file-content";
-import { waitUntilReady, type Readiness } from "./readiness";
+import { contentOf } from "../../lib/file-content";
+import { RESTART_KEYS, diffProcess, type ProcessInputs } from "./process-spec";
+import { waitUntilReady } from "./readiness";
 import { withSsh, type SshConnection, type SshSession } from "./ssh-session";
 
 export type ServiceManager = "systemd" | "process";
 
-export interface RemoteProcessInputs {
-  readonly label: string;
+export interface RemoteProcessInputs extends ProcessInputs {
   readonly connection: SshConnection;
   /** systemd unit name (without .service), also names the pid file. */
   readonly unit: string;
   /** "auto" picks systemd when the host runs it. */
   readonly serviceManager: ServiceManager | "auto";
-  readonly workDir: string;
-  /** Directories created before start and removed on delete. */
-  readonly dirs: string[];
-  /** Empty parents of removed directories are removed up to and including this one. */
-  readonly cleanupRoot: string;
-  /** Files written before start: absolute path to content. */
-  readonly files: Record<string, FileContent>;
-  readonly command: string;
-  readonly args: string[];
-  readonly ready: Readiness;
-  readonly readyTimeoutMs: number;
 }
 
 export interface RemoteProcessOutputs extends RemoteProcessInputs {
@@ -138,8 +127,8 @@ async function removeRemote(ssh: SshSession, s: RemoteProcessInputs): Promise<vo
   );
 }
 
-/** Keys whose change restarts the service in place rather than replacing it. */
-const RESTART_KEYS = ["label", "files", "command", "args", "ready", "readyTimeoutMs", "cleanupRoot", "connection"];
+/** Inputs whose change restarts the service in place: a new key or port of the same host is the same host. */
+export const REMOTE_RESTART_KEYS: readonly string[] = [...RESTART_KEYS, "connection"];
 
 export const remoteProcessProvider: pulumi.dynamic.ResourceProvider<RemoteProcessInputs, RemoteProcessOutputs> = {
   async create(inputs) {
@@ -153,10 +142,7 @@ export const remoteProcessProvider: pulumi.dynamic.ResourceProvider<RemoteProces
   },
 
   async diff(_id, olds, news) {
-    const changed = (Object.keys(news) as Array<keyof RemoteProcessInputs>).filter(
-      (k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]),
-    );
-    return { changes: changed.length > 0, replaces: changed.filter((k) => !RESTART_KEYS.includes(k)), deleteBeforeReplace: true };
+    return diffProcess({ ...olds }, { ...news }, REMOTE_RESTART_KEYS);
   },
 
   async update(_id, olds, news) {

@@ -1,106 +1,102 @@
 // The `ssh` target: real hosts reached over SSH. Each host gets the Kafka
-// release (downloaded by the host or uploaded from here), then a ZooKeeper
-// node and a broker as systemd units, or as plain processes where the host
-// has no systemd.
+// release (downloaded by the host or uploaded from here); each ZooKeeper
+// node, broker and service is a systemd unit, or a plain process where the
+// host has no systemd (RemoteProcess). A service runs on the host's `node`.
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterPlan, PlannedHost } from "../plan";
-import { brokerProcess, zookeeperProcess, type ProcessFiles } from "./process-files";
-import type { Readiness } from "./readiness";
+import { hostNameOf, resourceNameOf, unitNameOf } from "./names";
+import { hostProcess } from "./process-files";
 import { RemoteKafkaInstall } from "./remote-install";
-import { RemoteProcess } from "./remote-process";
+import { REMOTE_RESTART_KEYS, RemoteProcess } from "./remote-process";
 import type { SshConnection } from "./ssh-session";
+import type { ChangeEffect, PlaceOptions, ProcessNames, ProcessSpec, Target, TargetScope } from "./target";
 
-export interface SshTargetArgs {
-  readonly plan: ClusterPlan;
-  /** Each host's private key by host name: secrets from stack config. */
-  readonly privateKeys: Readonly<Record<string, pulumi.Input<string>>>;
+/** How long each process gets to become ready. */
+const READY_TIMEOUT_MS = { zookeeper: 120_000, broker: 120_000, service: 60_000 } as const;
+
+interface InstalledHost {
+  readonly install: RemoteKafkaInstall;
+  readonly libsDir: string;
 }
 
-function connection(host: PlannedHost, privateKey: pulumi.Input<string>): pulumi.Output<SshConnection> {
-  return pulumi.secret(
-    pulumi.output(privateKey).apply((key) => ({ host: host.address, port: host.port ?? 22, user: host.user ?? "root", privateKey: key })),
-  );
-}
+export class SshTarget implements Target {
+  readonly kind = "ssh" as const;
+  private readonly connections = new Map<string, pulumi.Output<SshConnection>>();
+  private readonly installed = new Map<string, InstalledHost>();
 
-export function placeSsh(name: string, args: SshTargetArgs, parent: pulumi.Resource): { brokers: pulumi.Resource[] } {
-  const { plan } = args;
-  const unitPrefix = `kafka-cluster-${pulumi.getStack()}`.replace(/[^A-Za-z0-9_.-]/g, "-");
-  const hosts = new Map(
-    plan.hosts.map((h) => {
-      const conn = connection(h, args.privateKeys[h.name]);
+  constructor(
+    private readonly plan: ClusterPlan,
+    private readonly scope: TargetScope,
+  ) {}
+
+  /** The host's SSH connection, a secret: one per host, whatever runs there. */
+  private connection(host: PlannedHost, runs: string): pulumi.Output<SshConnection> {
+    let conn = this.connections.get(host.name);
+    if (!conn) {
+      const privateKey = this.scope.privateKeys?.[host.name];
+      if (privateKey === undefined) {
+        throw new pulumi.RunError(`kafka-cluster:hosts: no privateKey for ${host.name}, which runs ${runs}`);
+      }
+      const { address, port = 22, user = "root" } = host;
+      conn = pulumi.secret(pulumi.output(privateKey).apply((key) => ({ host: address, port, user, privateKey: key })));
+      this.connections.set(host.name, conn);
+    }
+    return conn;
+  }
+
+  private host(name: string): PlannedHost {
+    const host = this.plan.hosts.find((h) => h.name === name);
+    if (!host) throw new Error(`host ${name} is not in the plan`);
+    return host;
+  }
+
+  /** RemoteKafkaInstall per host: the release unpacked under the host's data directory. */
+  installRelease(): pulumi.Resource[] {
+    const { plan } = this;
+    return plan.hosts.map((h) => {
       const kafkaHome = path.posix.join(plan.dataDir, h.name, `kafka_2.13-${plan.kafkaVersion}`);
       const install = new RemoteKafkaInstall(
-        `${name}-install-${h.name}`,
+        `${this.scope.name}-install-${h.name}`,
         {
           label: `${h.name} Kafka ${plan.kafkaVersion}`,
-          connection: conn,
+          connection: this.connection(h, "Kafka"),
           version: plan.kafkaVersion,
           source: plan.distribution,
           kafkaHome,
           cleanupRoot: plan.dataDir,
         },
-        { parent },
+        { parent: this.scope.parent },
       );
-      return [h.name, { conn, install, libsDir: `${kafkaHome}/libs` }] as const;
-    }),
-  );
-  interface ServiceSpec {
-    readonly resource: string;
-    readonly label: string;
-    readonly unit: string;
-    readonly host: string;
-    readonly files: ProcessFiles;
-    readonly dirs: string[];
-    readonly ready: Readiness;
-    readonly dependsOn: pulumi.Resource[];
+      this.installed.set(h.name, { install, libsDir: `${kafkaHome}/libs` });
+      return install;
+    });
   }
-  const service = (spec: ServiceSpec): RemoteProcess => {
-    const h = hosts.get(spec.host)!;
-    return new RemoteProcess(
-      spec.resource,
-      {
-        label: spec.label,
-        connection: h.conn,
-        unit: spec.unit,
-        serviceManager: plan.serviceManager,
-        workDir: spec.files.workDir,
-        dirs: spec.dirs,
-        cleanupRoot: plan.dataDir,
-        files: spec.files.files,
-        command: spec.files.command,
-        args: spec.files.args,
-        ready: spec.ready,
-        readyTimeoutMs: 120_000,
-      },
-      { parent, dependsOn: [h.install, ...spec.dependsOn] },
-    );
-  };
 
-  const zookeeper = plan.zookeeper.map((z) =>
-    service({
-      resource: `${name}-zookeeper-${z.id}`,
-      label: `${z.host} zookeeper (myid ${z.id})`,
-      unit: `${unitPrefix}-zookeeper`,
-      host: z.host,
-      files: zookeeperProcess(plan, z, hosts.get(z.host)!.libsDir),
-      dirs: [z.dataDir],
-      ready: { kind: "tcp", host: z.address, port: z.clientPort },
-      dependsOn: [],
-    }),
-  );
-  const brokers = plan.brokers.map((b) =>
-    service({
-      resource: `${name}-broker-${b.id}`,
-      label: `${b.host} kafka broker ${b.id}`,
-      unit: `${unitPrefix}-kafka`,
-      host: b.host,
-      files: brokerProcess(plan, b, hosts.get(b.host)!.libsDir),
-      dirs: [b.logDir],
-      ready: { kind: "zk-broker", zookeeperConnect: plan.zookeeperConnect, brokerId: b.id },
-      // Brokers start after, and stop before, every ZooKeeper node.
-      dependsOn: zookeeper,
-    }),
-  );
-  return { brokers };
+  place(spec: ProcessSpec, opts: PlaceOptions = {}): RemoteProcess {
+    const host = this.host(hostNameOf(spec));
+    const installed = spec.role === "service" ? undefined : this.installed.get(host.name);
+    const runs = spec.role === "service" ? `the ${spec.service} service` : "Kafka";
+    const { label, ...inputs } = hostProcess(this.plan, spec, { libsDir: installed?.libsDir, node: "node" });
+    return new RemoteProcess(
+      this.names(spec).resource,
+      {
+        label,
+        connection: this.connection(host, runs),
+        unit: this.names(spec).onHost,
+        serviceManager: this.plan.serviceManager,
+        ...inputs,
+        readyTimeoutMs: READY_TIMEOUT_MS[spec.role],
+      },
+      { parent: this.scope.parent, dependsOn: [...(installed ? [installed.install] : []), ...(opts.dependsOn ?? [])] },
+    );
+  }
+
+  names(spec: ProcessSpec): ProcessNames {
+    return { resource: resourceNameOf(this.scope.name, spec, "service"), onHost: unitNameOf(pulumi.getStack(), spec) };
+  }
+
+  changeOf(input: string): ChangeEffect {
+    return REMOTE_RESTART_KEYS.includes(input) ? "restart" : "replace";
+  }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ClusterConfigError, planCluster } from "../../../infra/plan";
+import { ConfigError } from "../../../lib/errors";
 
 const ctx = { defaultKafkaVersion: "3.9.2", defaultDataDir: () => "/data" };
 
@@ -139,5 +140,25 @@ describe("planCluster with several bad keys", () => {
       "kafka-cluster:zookeeper.nodes: must name one host (standalone) or three (an ensemble), got [\"hadoop-nn\",\"zk-x\"]",
       'kafka-cluster:zookeeper.nodes[1]: is not one of the hosts (hadoop-nn, hadoop-dn1, hadoop-dn2), got "zk-x"',
     ]);
+  });
+});
+
+describe("planCluster's error", () => {
+  it("is a ConfigError listing every unknown nested key, formatted as the stack's error", () => {
+    let error: unknown;
+    try {
+      planCluster({ kafka: { foo: 1, bar: "x" }, zookeeper: { clientPort: 2181, peerPort: 2181 } }, ctx);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toBe(
+      [
+        "invalid stack config (3 problems):",
+        "  - kafka-cluster:kafka.foo: unknown config key, got 1",
+        '  - kafka-cluster:kafka.bar: unknown config key, got "x"',
+        "  - kafka-cluster:zookeeper: clientPort, peerPort and electionPort must differ, got [2181,2181,3888]",
+      ].join("\n"),
+    );
   });
 });

@@ -85,6 +85,12 @@ describe("renderProperties", () => {
   it("escapes what java.util.Properties would misread", () => {
     expect(renderProperties("h", [["a key", "C:\\dir\nnext"], ["k", " lead"]])).toBe("# h\na\\ key=C:\\\\dir\\nnext\nk=\\ lead\n");
   });
+
+  it("escapes tabs and line breaks in keys, leading tabs in values, and anything past ASCII (read as ISO-8859-1)", () => {
+    expect(renderProperties("h", [["a\tb\nc", "\tx\ty"], ["ß", "€ 😀"]])).toBe(
+      "# h\na\\tb\\nc=\\tx\ty\n\\u00df=\\u20ac \\ud83d\\ude00\n",
+    );
+  });
 });
 
 describe("renderJavaCommand", () => {

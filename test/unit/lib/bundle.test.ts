@@ -47,7 +47,7 @@ describe("bundleCjs", () => {
 
 describe("serviceBundleFile", () => {
   it("keeps the bundle in use and the most recently used others, removing older ones", async () => {
-    const { serviceBundleFile } = await import("../../../consumer/bundle");
+    const { serviceBundleFile } = await import("../../../stack/consumer-bundle");
     const cache = path.join(dir, "consumer-cache");
     fs.mkdirSync(cache, { recursive: true });
     const old = Array.from({ length: 7 }, (_, i) => path.join(cache, `${String(i).repeat(64)}.js`));

@@ -1,8 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { planConsumer } from "../../../consumer/deploy-config";
-import { serviceNodeArgs } from "../../../consumer/bundle";
-import { renderEnvFile } from "../../../consumer/deploy";
+import { formatProblem } from "../../../lib/problems";
+import { planConsumer as planConsumerProblems } from "../../../stack/consumer-plan";
+import { serviceNodeArgs } from "../../../stack/consumer-bundle";
+import { renderEnvFile } from "../../../stack/consumer-plan";
 import { planCluster } from "../../../infra/plan";
+
+/** The plan with its problems as the stack's error lists them. */
+const planConsumer = (...args: Parameters<typeof planConsumerProblems>) => {
+  const r = planConsumerProblems(...args);
+  return { consumer: r.consumer, problems: r.problems.map(formatProblem) };
+};
 
 const ctx = { defaultKafkaVersion: "3.9.2", defaultDataDir: () => "/data" };
 const local = planCluster({}, ctx);
@@ -57,6 +64,15 @@ describe("planConsumer", () => {
     ]);
     expect(planConsumer({ port: 9092 }, local).problems).toEqual(["kafka-cluster:consumer.port: hadoop-nn already uses it for broker 1, got 9092"]);
     expect(planConsumer({ port: 2181 }, local).problems).toEqual(["kafka-cluster:consumer.port: hadoop-nn already uses it for ZooKeeper's client port, got 2181"]);
+  });
+
+  it("takes Kafka's topic-name rule: not \".\" or \"..\", at most 249 characters", () => {
+    expect(planConsumer({ topics: [".", ".."], outputTopic: "x".repeat(250) }, local).problems).toEqual([
+      'kafka-cluster:consumer.outputTopic: must be a Kafka topic name, got "' + "x".repeat(250) + '"',
+      'kafka-cluster:consumer.topics[0]: must be a Kafka topic name, got "."',
+      'kafka-cluster:consumer.topics[1]: must be a Kafka topic name, got ".."',
+    ]);
+    expect(planConsumer({ topics: ["a.b", "x".repeat(249)], outputTopic: "..." }, local).problems).toEqual([]);
   });
 
   it("runs the bundle with a small young generation and the old-generation limit, the script last", () => {

@@ -4,6 +4,7 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { renderNodeArgs } from "../infra/render";
 import { BUILD_CACHE, bundleCjs, writeIfChanged } from "../lib/bundle";
 import { cacheDir } from "../lib/toolchain";
 import { fileReference, type FileContent } from "../lib/file-content";
@@ -63,5 +64,5 @@ function pruneBundles(dir: string, keep: number): void {
 
 /** Node.js arguments that run the bundle at `script` with settings from `envFile`; the script comes last (LocalProcess recognises the process by it). */
 export function serviceNodeArgs(envFile: string, script: string, maxHeapMb?: number): string[] {
-  return [...serviceNodeFlags(maxHeapMb), `--env-file=${envFile}`, script];
+  return renderNodeArgs(serviceNodeFlags(maxHeapMb), envFile, script);
 }

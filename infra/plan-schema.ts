@@ -1,0 +1,103 @@
+// Pure: the zod schema of the cluster's stack config keys, each checked on
+// its own, and the defaults that go with them (hosts, images, directories).
+import { z } from "zod";
+
+export const TARGETS = ["local", "ssh", "docker"] as const;
+export type TargetKind = (typeof TARGETS)[number];
+
+export const HOST_NAMES = ["hadoop-nn", "hadoop-dn1", "hadoop-dn2"] as const;
+
+/** Defaults of the `local` target: one loopback address per host. */
+export const LOCAL_ADDRESSES = ["127.0.10.1", "127.0.10.2", "127.0.10.3"] as const;
+
+export const ipv4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const hostname = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const port = z.number().int().min(1).max(65535);
+const propertyValue = z.union([z.string(), z.number(), z.boolean()]);
+// [registry[:port]/]path[:tag][@sha256:digest], as `docker pull` takes it.
+const imageRef = z
+  .string()
+  .regex(
+    /^([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:\d+)?\/)?[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:\w[\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/,
+    'must be a Docker image reference such as "apache/kafka:3.9.2"',
+  );
+
+/** Images of the `docker` target unless stack config names others (README: the docker target). */
+export const DOCKER_IMAGES = {
+  /** The Apache Kafka project's own image, tagged with the Kafka version. */
+  kafka: (version: string): string => `apache/kafka:${version}`,
+  zookeeper: "zookeeper:3.8.4",
+  /** Runs the consumer service's bundle; the Node.js line the project runs on. */
+  node: "node:24.21.0-bookworm-slim",
+} as const;
+
+/** Data directories inside the docker target's containers: the images' own volumes, writable by their users. */
+export const DOCKER_DIRS = { kafkaLogs: "/var/lib/kafka/data", zookeeperData: "/data" } as const;
+
+const hostSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, "must be a lowercase DNS label"),
+  address: z
+    .string()
+    .refine((a) => ipv4.test(a) || hostname.test(a), "must be an IPv4 address or a host name")
+    // Brokers advertise it to clients, and Kafka refuses to advertise the meta-address.
+    .refine((a) => a !== "0.0.0.0", "must be an address clients can reach, not 0.0.0.0"),
+  user: z.string().min(1).optional(),
+  port: port.optional(),
+  privateKey: z.string().min(1).optional(),
+});
+
+export const configSchema = z.strictObject({
+  target: z.enum(TARGETS).default("local"),
+  hosts: z.array(hostSchema).optional(),
+  zookeeper: z
+    .strictObject({
+      nodes: z.array(z.string()).optional(),
+      clientPort: port.default(2181),
+      peerPort: port.default(2888),
+      electionPort: port.default(3888),
+    })
+    .default({ clientPort: 2181, peerPort: 2888, electionPort: 3888 }),
+  kafka: z
+    .strictObject({
+      version: z.string().regex(/^3\.9\.\d+$/, "must be a Kafka 3.9.x version (the last line with ZooKeeper)").optional(),
+      port: port.default(9092),
+      heap: z.string().regex(/^\d+[mg]$/, 'must be a JVM heap size such as "1g" or "512m"').default("1g"),
+      brokerConfig: z.record(z.string(), propertyValue).default({}),
+      /** ssh target: where hosts get Kafka. Default: the Apache archive URL of the version. */
+      distribution: z
+        .union([z.strictObject({ url: z.url() }), z.strictObject({ file: z.string().min(1) })], {
+          error: 'must be { url: "https://..." } or { file: "/path/to/kafka_2.13-<version>.tgz" }',
+        })
+        .optional(),
+    })
+    .default({ port: 9092, heap: "1g", brokerConfig: {} }),
+  // Kafka reads log.dirs as a comma-separated list; it and ZooKeeper trim the values they read.
+  dataDir: z
+    .string()
+    .min(1)
+    .refine((d) => !d.includes(","), 'must not contain "," (Kafka\'s log.dirs is a list)')
+    // Java's trim: every character up to U+0020.
+    .refine((d) => !/^[\x00-\x20]|[\x00-\x20]$/.test(d) && d.trim() === d, "must not start or end with whitespace (Kafka and ZooKeeper trim it)")
+    .optional(),
+  /** ssh target: systemd units where the host runs systemd ("auto"), or plain processes. */
+  serviceManager: z.enum(["auto", "systemd", "process"]).default("auto"),
+  /** docker target: network, images and restart policy. */
+  docker: z
+    .strictObject({
+      network: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "must be a Docker network name").optional(),
+      kafkaImage: imageRef.optional(),
+      zookeeperImage: imageRef.optional(),
+      nodeImage: imageRef.optional(),
+      restart: z.enum(["no", "on-failure", "always", "unless-stopped"]).optional(),
+    })
+    .optional(),
+});
+
+export type ClusterConfigInput = z.input<typeof configSchema>;
+
+/** The cluster's keys once each is valid (defaults filled in). */
+export type ClusterConfig = z.output<typeof configSchema>;
+export type ClusterConfigKey = keyof typeof configSchema.shape;
+
+/** Broker settings the plan owns; stack config may not override them. */
+export const RESERVED_BROKER_SETTINGS = ["broker.id", "listeners", "advertised.listeners", "log.dirs", "zookeeper.connect"];

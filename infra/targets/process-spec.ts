@@ -1,0 +1,57 @@
+// What LocalProcess and RemoteProcess share: the inputs of a process placed
+// on a host (ZooKeeper node, broker, service) and what a change of each does.
+//
+// Both providers are serialized by Pulumi with the functions they call from
+// here: these capture nothing but plain values and require nothing.
+import type { FileContent } from "../../lib/file-content";
+import type { Readiness } from "./readiness";
+
+export interface ProcessInputs {
+  /** For messages, e.g. "hadoop-nn zookeeper (myid 1)". */
+  readonly label: string;
+  /** Holds config, the pid file and the process's output. */
+  readonly workDir: string;
+  /** Directories created before start and removed on delete. */
+  readonly dirs: string[];
+  /** Empty parents of the removed directories are removed too, up to and including this one. */
+  readonly cleanupRoot: string;
+  /** Files written before start: absolute path to content. */
+  readonly files: Record<string, FileContent>;
+  readonly command: string;
+  /** The last argument identifies the process (its config file or script): a reused pid is not ours. */
+  readonly args: string[];
+  readonly ready: Readiness;
+  /** How long to wait for readiness. */
+  readonly readyTimeoutMs: number;
+}
+
+/** Inputs whose change restarts the process in place; a change of any other input replaces it. */
+export const RESTART_KEYS: readonly string[] = [
+  "label",
+  "files",
+  "command",
+  "args",
+  "ready",
+  "readyTimeoutMs",
+  "cleanupRoot",
+];
+
+/**
+ * The inputs that differ. `__provider` (the provider's serialized code, which
+ * Pulumi adds to every dynamic resource's inputs) is not one: new code alone
+ * changes nothing that runs, and must not restart or replace a process.
+ */
+export function changedInputs(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
+  return Object.keys(news).filter((k) => k !== "__provider" && JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
+}
+
+/** A process provider's diff: restart in place for `restartKeys`, otherwise replace, stopping the old one first. */
+export function diffProcess(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  restartKeys: readonly string[],
+): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
+  const changed = changedInputs(olds, news);
+  const replaces = changed.filter((k) => !restartKeys.includes(k));
+  return { changes: changed.length > 0, replaces, deleteBeforeReplace: true };
+}

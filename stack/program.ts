@@ -1,0 +1,72 @@
+// The Pulumi program: the cluster on the stack's target, then its topics,
+// then the consumer service. index.ts exports what this returns.
+import * as pulumi from "@pulumi/pulumi";
+import { KafkaCluster, type BrokerOutput } from "../infra/cluster";
+import type { TargetKind } from "../infra/plan";
+import { KafkaTopic } from "../topics/resource";
+import { loadStackSettings } from "./config";
+import type { TopicDeclaration } from "../topics/declare";
+import { ConsumerService } from "./consumer-service";
+
+/** One declared topic as the stack outputs it. */
+export interface TopicOutput {
+  readonly partitions: number;
+  readonly replicationFactor: number;
+  readonly config: Record<string, string>;
+}
+
+/** The stack's outputs (index.ts exports each under this name). */
+export interface ProgramOutputs {
+  readonly target: TargetKind;
+  readonly healthUrl: pulumi.Output<string | undefined> | undefined;
+  readonly bootstrapServers: pulumi.Output<string>;
+  readonly zookeeperConnect: pulumi.Output<string>;
+  readonly brokers: pulumi.Output<BrokerOutput[]>;
+  readonly topics: pulumi.Output<Record<string, TopicOutput>>;
+}
+
+function declareTopic(t: TopicDeclaration, cluster: KafkaCluster): KafkaTopic {
+  return new KafkaTopic(
+    t.id,
+    {
+      name: t.name,
+      partitions: t.partitions,
+      replicationFactor: t.replicationFactor,
+      config: t.config,
+      bootstrapServers: cluster.bootstrapServers,
+      adopt: t.import,
+      // For the policy pack (policy/); the provider ignores them.
+      policyExemption: t.policyExemption,
+      allowDataLoss: t.allowDataLoss,
+    },
+    { dependsOn: [cluster.ready] },
+  );
+}
+
+function topicSummary(declared: readonly KafkaTopic[]): pulumi.Output<Record<string, TopicOutput>> {
+  return pulumi
+    .all(declared.map((t) => pulumi.all([t.name, t.partitions, t.replicationFactor, t.config])))
+    .apply((rows) =>
+      Object.fromEntries(
+        rows.map(([name, partitions, replicationFactor, config]) => [name, { partitions, replicationFactor, config }]),
+      ),
+    );
+}
+
+/** Reads the stack config (failing on any problem) and declares every resource. */
+export function runProgram(): ProgramOutputs {
+  const { plan, topics, privateKeys, consumer } = loadStackSettings();
+  const cluster = new KafkaCluster("kafka", { plan, privateKeys });
+  const declared = topics.map((t) => declareTopic(t, cluster));
+  const consumerService = consumer
+    ? new ConsumerService("consumer", { plan, consumer, privateKeys, dependsOn: [cluster.ready, ...declared] })
+    : undefined;
+  return {
+    target: plan.target,
+    healthUrl: consumerService?.healthUrl,
+    bootstrapServers: cluster.bootstrapServers,
+    zookeeperConnect: cluster.zookeeperConnect,
+    brokers: cluster.brokers,
+    topics: topicSummary(declared),
+  };
+}

@@ -1,0 +1,66 @@
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it } from "vitest";
+import { localProcessProvider } from "../../../../infra/targets/local-process";
+import { RESTART_KEYS, diffProcess } from "../../../../infra/targets/process-spec";
+import { REMOTE_RESTART_KEYS, remoteProcessProvider } from "../../../../infra/targets/remote-process";
+import { remoteKafkaInstallProvider } from "../../../../infra/targets/remote-install";
+
+const inputs = {
+  label: "hadoop-nn kafka broker 1",
+  workDir: "/d/hadoop-nn/run/kafka",
+  dirs: ["/d/hadoop-nn/kafka-logs"],
+  cleanupRoot: "/d",
+  files: { "/d/hadoop-nn/run/kafka/server.properties": "broker.id=1\n" },
+  command: "java",
+  args: ["-cp", "/libs/*", "kafka.Kafka", "/d/hadoop-nn/run/kafka/server.properties"],
+  ready: { kind: "zk-broker" as const, zookeeperConnect: "127.0.10.1:2181", brokerId: 1 },
+  readyTimeoutMs: 120_000,
+};
+const remote = {
+  ...inputs,
+  connection: { host: "10.0.0.1", port: 22, user: "kafka", privateKey: "k" },
+  unit: "kafka-cluster-dev-kafka",
+  serviceManager: "auto" as const,
+};
+
+describe("diffProcess", () => {
+  it("restarts in place for the restart keys and replaces, stopping first, for any other", () => {
+    expect(diffProcess(inputs, { ...inputs, files: {} }, RESTART_KEYS)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: true });
+    expect(diffProcess(inputs, { ...inputs, dirs: ["/e"], label: "x" }, RESTART_KEYS)).toEqual({
+      changes: true,
+      replaces: ["dirs"],
+      deleteBeforeReplace: true,
+    });
+    expect(diffProcess(inputs, { ...inputs }, RESTART_KEYS).changes).toBe(false);
+  });
+
+  it("takes new provider code alone for no change: a refactor neither restarts nor replaces a process", async () => {
+    const olds = { ...inputs, pid: 42, __provider: "exports.handler = old" };
+    const news = { ...inputs, __provider: "exports.handler = new" };
+    expect(await localProcessProvider.diff!("id", olds, news)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: true });
+    const rolds = { ...remote, manager: "systemd" as const, __provider: "old" };
+    expect(await remoteProcessProvider.diff!("id", rolds, { ...remote, __provider: "new" } as never)).toMatchObject({ changes: false });
+    const install = { label: "l", connection: remote.connection, version: "3.9.2", source: { url: "u" }, kafkaHome: "/k", cleanupRoot: "/" };
+    expect(await remoteKafkaInstallProvider.diff!("id", { ...install, __provider: "a" } as never, { ...install, __provider: "b" } as never)).toMatchObject({
+      changes: false,
+    });
+  });
+
+  it("the ssh target restarts on a new connection too (a new key is the same host)", async () => {
+    const r = await remoteProcessProvider.diff!("id", { ...remote, manager: "systemd" }, { ...remote, connection: { ...remote.connection, privateKey: "k2" } });
+    expect(r).toEqual({ changes: true, replaces: [], deleteBeforeReplace: true });
+    expect(REMOTE_RESTART_KEYS).toEqual([...RESTART_KEYS, "connection"]);
+    const moved = await remoteProcessProvider.diff!("id", { ...remote, manager: "systemd" }, { ...remote, unit: "other" });
+    expect(moved.replaces).toEqual(["unit"]);
+  });
+});
+
+describe("the process providers as Pulumi serializes them", () => {
+  for (const [name, provider] of Object.entries({ localProcessProvider, remoteProcessProvider })) {
+    it(`${name} captures only plain values and the shared functions`, async () => {
+      const { text } = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: false });
+      expect(text).toContain("diffProcess");
+      expect(text).not.toMatch(/require\("\.\.?\//);
+    }, 30_000);
+  }
+});
