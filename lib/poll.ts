@@ -13,6 +13,8 @@ export interface PollOptions {
   readonly what: string;
   /** Stops the wait at once with this error when it returns one (a process that exited). */
   readonly abort?: () => Promise<Error | undefined> | Error | undefined;
+  /** The error to throw when the deadline passes, given the last thing seen; default PollTimeoutError. */
+  readonly timeoutError?: (seen: string) => Promise<Error> | Error;
 }
 
 /** Thrown when a poll's deadline passes; `last` is what the last attempt saw. */
@@ -48,7 +50,9 @@ export async function pollUntil<T>(attempt: () => Promise<Attempt<T>> | Attempt<
     const a = await attempt();
     if (a.done) return a.value;
     seen = a.seen ?? seen;
-    if (Date.now() > deadline) throw new PollTimeoutError(opts.what, opts.timeoutMs, seen);
+    if (Date.now() > deadline) {
+      throw opts.timeoutError ? await opts.timeoutError(seen) : new PollTimeoutError(opts.what, opts.timeoutMs, seen);
+    }
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 200));
   }
 }

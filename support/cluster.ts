@@ -16,7 +16,7 @@ import {
 } from "../infra/render";
 import { fetchRawMetadata } from "../consumer/raw-metadata";
 import { killGroup, killOnExit, removeOnExit } from "./exit-cleanup";
-import { connectZk, readClusterStateWith, type ZkClusterState } from "./zk";
+import { connectZk, readBrokerRegistrations, type BrokerRegistrations as ZkClusterState } from "../lib/zookeeper/client";
 
 export interface TestClusterOptions {
   /**
@@ -208,8 +208,8 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
         const dead = watched.find((m) => m.child && (m.child.exitCode !== null || m.child.signalCode !== null));
         if (dead) throw new ClusterStartError(`${dead.name} exited while waiting for ${what}`, tail(dead.logFile));
         try {
-          client ??= await connectZk(zookeeperConnect, 2_000);
-          last = await readClusterStateWith(client);
+          client ??= await connectZk(zookeeperConnect, { timeoutMs: 2_000, spinDelayMs: 100 });
+          last = await readBrokerRegistrations(client);
           if (ready(last)) return;
         } catch (err) {
           lastError = (err as Error).message;

@@ -6,6 +6,7 @@ import type { Admin } from "kafkajs";
 import type { ConfigEntryState, PartitionReassignmentState, PartitionState, TopicState } from "./describe";
 import { tolerateOfflinePartitions } from "../lib/kafkajs/offline-partitions";
 import { quietKafkajsTimers } from "../lib/kafkajs/quiet-timers";
+import { getJson, withZk } from "../lib/zookeeper/client";
 
 /** Kafka's internal topics (org.apache.kafka.common.internals.Topic.isInternal). */
 export const INTERNAL_TOPICS: readonly string[] = ["__consumer_offsets", "__transaction_state"];
@@ -168,24 +169,12 @@ async function brokerZookeeperConnect(admin: Admin, brokerId: number | undefined
 
 /** `topic_id` of each topic's /brokers/topics/<topic> znode (Kafka 3.x, ZooKeeper mode). */
 async function topicIds(zookeeperConnect: string, names: readonly string[], timeoutMs: number): Promise<Map<string, string>> {
-  const zookeeper = require("node-zookeeper-client") as typeof import("node-zookeeper-client");
-  const client = zookeeper.createClient(zookeeperConnect, { sessionTimeout: 6_000, spinDelay: 100, retries: 0 });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`ZooKeeper at ${zookeeperConnect} did not answer within ${timeoutMs} ms`)), timeoutMs);
-      client.once("connected", () => (clearTimeout(timer), resolve()));
-      client.connect();
-    });
-    const read = (topic: string): Promise<[string, string | undefined]> =>
-      new Promise((resolve) =>
-        client.getData(`/brokers/topics/${topic}`, (err, data) => {
-          const id = err || !data ? undefined : (JSON.parse(data.toString("utf8")) as { topic_id?: string }).topic_id;
-          resolve([topic, id]);
-        }),
-      );
+  return withZk(zookeeperConnect, { timeoutMs, spinDelayMs: 100 }, async (client) => {
+    const read = async (topic: string): Promise<[string, string | undefined]> => {
+      const znode = await getJson<{ topic_id?: string }>(client, `/brokers/topics/${topic}`).catch(() => null);
+      return [topic, znode?.topic_id];
+    };
     const pairs = await Promise.all(names.map(read));
     return new Map(pairs.filter((p): p is [string, string] => p[1] !== undefined));
-  } finally {
-    client.close();
-  }
+  });
 }

@@ -1,7 +1,9 @@
 // Waiting for a started process to be ready, from the machine running Pulumi:
 // a TCP port that accepts connections (ZooKeeper) or a broker id registered
 // in ZooKeeper (Kafka). Used inside dynamic providers, so modules are
-// required inside the functions and only plain values are captured.
+// required inside the functions and only plain values are captured; what it
+// imports from lib/ is written the same way and serialized with it.
+import { exists, withZk } from "../../lib/zookeeper/client";
 
 export type Readiness =
   | { readonly kind: "tcp"; readonly host: string; readonly port: number }
@@ -27,19 +29,12 @@ function tcpOpen(host: string, port: number): Promise<boolean> {
   });
 }
 
+/** Whether ZooKeeper lists the broker; false when ZooKeeper does not answer within 2 s. */
 async function brokerRegistered(connect: string, id: number): Promise<boolean> {
-  const zookeeper = require("node-zookeeper-client") as typeof import("node-zookeeper-client");
-  const client = zookeeper.createClient(connect, { sessionTimeout: 6_000, spinDelay: 200, retries: 0 });
   try {
-    const connected = new Promise<boolean>((resolve) => {
-      client.once("connected", () => resolve(true));
-      setTimeout(() => resolve(false), 2_000);
-    });
-    client.connect();
-    if (!(await connected)) return false;
-    return await new Promise<boolean>((resolve) => client.exists(`/brokers/ids/${id}`, (err, stat) => resolve(!err && !!stat)));
-  } finally {
-    client.close();
+    return await withZk(connect, { timeoutMs: 2_000 }, (client) => exists(client, `/brokers/ids/${id}`));
+  } catch {
+    return false;
   }
 }
 
