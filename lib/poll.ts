@@ -2,7 +2,10 @@
 // project uses (readiness, cluster-ready, topic health, test harnesses).
 //
 // Dynamic providers that Pulumi serializes call this too, so it captures
-// nothing and requires nothing.
+// nothing and requires nothing. Serialized, a class is rewritten as a function
+// that calls Error as a function, which sets no message on `this`: errors
+// thrown there set their message themselves (as PollTimeoutError does), or
+// are plain Errors (timeoutError, abort).
 
 export interface PollOptions {
   /** Give up after this long (ms). */
@@ -17,6 +20,9 @@ export interface PollOptions {
   readonly timeoutError?: (seen: string) => Promise<Error> | Error;
 }
 
+const timeoutMessage = (what: string, timeoutMs: number, last: string): string =>
+  `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (saw ${last})` : ""}`;
+
 /** Thrown when a poll's deadline passes; `last` is what the last attempt saw. */
 export class PollTimeoutError extends Error {
   readonly retriable = true;
@@ -25,7 +31,8 @@ export class PollTimeoutError extends Error {
     readonly timeoutMs: number,
     readonly last: string,
   ) {
-    super(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (saw ${last})` : ""}`);
+    super(timeoutMessage(what, timeoutMs, last));
+    this.message ||= timeoutMessage(what, timeoutMs, last); // serialized: see the top
     this.name = "PollTimeoutError";
   }
 }

@@ -9,6 +9,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { waitFor } from "../lib/poll";
 import { killGroup, killOnExit, removeOnExit } from "./exit-cleanup";
 
 const exec = promisify(execFile);
@@ -181,18 +182,18 @@ export async function startSshHosts(options: SshHostsOptions): Promise<SshHosts>
     const deadline = Date.now() + readyTimeoutMs;
     for (const [i, host] of hosts.entries()) {
       const child = children[i]!;
-      while (!(await answersBanner(host.address, host.port))) {
-        if (child.exitCode !== null || child.signalCode !== null) {
-          throw new SshdStartError(`sshd for ${host.address}:${host.port} exited during start-up`, tail(logs[i]!));
-        }
-        if (Date.now() > deadline) {
-          throw new SshdStartError(`sshd for ${host.address}:${host.port} sent no SSH banner within ${readyTimeoutMs} ms`, tail(logs[i]!));
-        }
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      const at = `sshd for ${host.address}:${host.port}`;
+      await waitFor(() => answersBanner(host.address, host.port), {
+        timeoutMs: Math.max(0, deadline - Date.now()),
+        intervalMs: 50,
+        what: `${at} to send its SSH banner`,
+        abort: () =>
+          child.exitCode !== null || child.signalCode !== null ? new SshdStartError(`${at} exited during start-up`, tail(logs[i]!)) : undefined,
+        timeoutError: () => new SshdStartError(`${at} sent no SSH banner within ${readyTimeoutMs} ms`, tail(logs[i]!)),
+      });
       const failure = await loginFails(host);
       if (failure !== undefined) {
-        throw new SshdStartError(`sshd for ${host.address}:${host.port} refused the test key's login: ${failure}`, tail(logs[i]!));
+        throw new SshdStartError(`${at} refused the test key's login: ${failure}`, tail(logs[i]!));
       }
     }
     return { hosts, stop };

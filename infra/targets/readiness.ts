@@ -3,6 +3,7 @@
 // in ZooKeeper (Kafka). Used inside dynamic providers, so modules are
 // required inside the functions and only plain values are captured; what it
 // imports from lib/ is written the same way and serialized with it.
+import { waitFor } from "../../lib/poll";
 import { exists, withZk } from "../../lib/zookeeper/client";
 
 export type Readiness =
@@ -40,16 +41,13 @@ async function brokerRegistered(connect: string, id: number): Promise<boolean> {
 
 /** Polls every 200 ms until ready; throws with the output tail if the process dies or time runs out. */
 export async function waitUntilReady(ready: Readiness, opts: WaitOptions): Promise<void> {
-  const deadline = Date.now() + opts.timeoutMs;
-  for (;;) {
-    if (!(await opts.alive())) {
-      throw new Error(`${opts.label}: process exited during start-up; last output:\n${await opts.tail()}`);
-    }
-    const ok = ready.kind === "tcp" ? await tcpOpen(ready.host, ready.port) : await brokerRegistered(ready.zookeeperConnect, ready.brokerId);
-    if (ok) return;
-    if (Date.now() > deadline) {
-      throw new Error(`${opts.label}: not ready after ${opts.timeoutMs} ms; last output:\n${await opts.tail()}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitFor(() => (ready.kind === "tcp" ? tcpOpen(ready.host, ready.port) : brokerRegistered(ready.zookeeperConnect, ready.brokerId)), {
+    timeoutMs: opts.timeoutMs,
+    intervalMs: 200,
+    what: `${opts.label} to be ready`,
+    // Plain Errors: serialized, a subclass of Error loses its message (see lib/poll.ts).
+    abort: async () =>
+      (await opts.alive()) ? undefined : new Error(`${opts.label}: process exited during start-up; last output:\n${await opts.tail()}`),
+    timeoutError: async () => new Error(`${opts.label}: not ready after ${opts.timeoutMs} ms; last output:\n${await opts.tail()}`),
+  });
 }

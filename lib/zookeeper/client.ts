@@ -24,6 +24,9 @@ export interface ZkConnectOptions extends ZkClientOptions {
   readonly timeoutMs: number;
 }
 
+const unreachable = (connect: string, timeoutMs: number): string =>
+  `could not connect to ZooKeeper at ${connect} within ${timeoutMs} ms`;
+
 /** ZooKeeper did not accept a session in time; it may be starting, so trying again can help. */
 export class ZooKeeperUnreachableError extends Error {
   readonly retriable = true;
@@ -31,7 +34,8 @@ export class ZooKeeperUnreachableError extends Error {
     readonly connect: string,
     readonly timeoutMs: number,
   ) {
-    super(`could not connect to ZooKeeper at ${connect} within ${timeoutMs} ms`);
+    super(unreachable(connect, timeoutMs));
+    this.message ||= unreachable(connect, timeoutMs); // serialized, Error sets no message (lib/poll.ts)
     this.name = "ZooKeeperUnreachableError";
   }
 }
