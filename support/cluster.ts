@@ -2,7 +2,7 @@
 // benchmarks. Everything lives in one temp dir and dies with this process.
 import * as fs from "node:fs";
 import type { PropertyValue } from "../infra/render";
-import { fetchRawMetadata } from "../consumer/raw-metadata";
+import { fetchRawMetadata } from "../lib/kafka/raw-metadata";
 import { done, notYet, pollUntil } from "../lib/poll";
 import { connectZk, readBrokerRegistrations, type BrokerRegistrations, type ZkClient } from "../lib/zookeeper/client";
 import {

@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { bundleService, serviceNodeFlags } from "../consumer/bundle";
-import { quietKafkajsTimers } from "../lib/kafkajs/quiet-timers";
+import { kafkajs } from "../lib/kafkajs";
 import { done, notYet, pollUntil, waitFor } from "../lib/poll";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -131,8 +131,7 @@ export async function waitForHealth(baseUrl: string, what: string, timeoutMs: nu
 
 /** Creates a topic with kafkajs and waits for its leaders. */
 export async function createTopic(bootstrapServers: string, topic: string, partitions: number, replicationFactor: number): Promise<void> {
-  quietKafkajsTimers();
-  const { Kafka, logLevel } = await import("kafkajs");
+  const { Kafka, logLevel } = kafkajs();
   const admin = new Kafka({ brokers: bootstrapServers.split(","), logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {

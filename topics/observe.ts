@@ -4,8 +4,7 @@
 // which has no topic ids).
 import type { Admin } from "kafkajs";
 import type { ConfigEntryState, PartitionReassignmentState, PartitionState, TopicState } from "./describe";
-import { tolerateOfflinePartitions } from "../lib/kafkajs/offline-partitions";
-import { quietKafkajsTimers } from "../lib/kafkajs/quiet-timers";
+import { kafkajs } from "../lib/kafkajs";
 import { getJson, withZk } from "../lib/zookeeper/client";
 
 /** Kafka's internal topics (org.apache.kafka.common.internals.Topic.isInternal). */
@@ -52,9 +51,7 @@ export class UnknownTopicsError extends Error {
 }
 
 export async function observeTopics(options: ObserveOptions): Promise<ClusterSnapshot> {
-  tolerateOfflinePartitions();
-  quietKafkajsTimers();
-  const { Kafka, logLevel } = require("kafkajs") as typeof import("kafkajs");
+  const { Kafka, logLevel } = kafkajs();
   const timeoutMs = options.timeoutMs ?? 5_000;
   const kafka = new Kafka({
     clientId: "kafka-cluster-describe",
