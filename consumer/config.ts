@@ -87,7 +87,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
     throw new ConfigError(
       parsed.error.issues.map((i): Problem => {
         const key = String(i.path[0]);
-        return key in raw ? { path: key, message: i.message, value: raw[key] } : { path: key, message: "is required and not set" };
+        if (!(key in raw)) return { path: key, message: "is required and not set" };
+        return { path: key, message: i.message, value: raw[key] };
       }),
     );
   }

@@ -61,7 +61,8 @@ const RESET_EACH_SCRAPE: ReadonlyArray<keyof Gauges> = [
 ];
 
 function registerGauges(registry: Registry): Gauges {
-  const gauge = (spec: MetricSpec) => new Gauge({ name: spec.name, help: spec.help, labelNames: [...spec.labels], registers: [registry] });
+  const gauge = (spec: MetricSpec) =>
+    new Gauge({ name: spec.name, help: spec.help, labelNames: [...spec.labels], registers: [registry] });
   return Object.fromEntries(Object.entries(GAUGES).map(([key, spec]) => [key, gauge(spec)])) as Gauges;
 }
 

@@ -72,7 +72,8 @@ export class ZkSource {
     this.client?.close();
     const generation = ++this.generation;
     this.watchers = new Map();
-    const client = createZkClient(this.opts.connect, { sessionTimeoutMs: this.opts.sessionTimeoutMs, spinDelayMs: 200, retries: 1 });
+    const { connect, sessionTimeoutMs } = this.opts;
+    const client = createZkClient(connect, { sessionTimeoutMs, spinDelayMs: 200, retries: 1 });
     this.client = client;
     const current = () => generation === this.generation && !this.closed;
     client.on("state", (state: State) => {

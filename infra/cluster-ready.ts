@@ -22,7 +22,8 @@ async function waitReady(inputs: ClusterReadyInputs): Promise<number> {
   const expected = (ids: readonly number[]): boolean => inputs.brokerIds.every((id) => ids.includes(id));
   return pollUntil(
     async () => {
-      const state = await withZk(inputs.zookeeperConnect, { timeoutMs: 2_000 }, readBrokerRegistrations).catch(() => null);
+      const read = withZk(inputs.zookeeperConnect, { timeoutMs: 2_000 }, readBrokerRegistrations);
+      const state = await read.catch(() => null);
       if (!state) return notYet();
       const seen = `brokers [${state.brokerIds.join(", ")}], controller ${state.controller ?? "none"}`;
       return state.controller !== null && expected(state.brokerIds) ? done(state.controller) : notYet(seen);
@@ -33,8 +34,9 @@ async function waitReady(inputs: ClusterReadyInputs): Promise<number> {
       what: "the cluster to be ready",
       timeoutError: (seen) =>
         new Error(
-          `cluster not ready after ${inputs.timeoutMs} ms: expected brokers [${inputs.brokerIds.join(", ")}] and a controller ` +
-            `in ZooKeeper at ${inputs.zookeeperConnect}, saw ${seen || "nothing (ZooKeeper did not answer)"}`,
+          `cluster not ready after ${inputs.timeoutMs} ms: expected brokers [${inputs.brokerIds.join(", ")}] ` +
+            `and a controller in ZooKeeper at ${inputs.zookeeperConnect}, ` +
+            `saw ${seen || "nothing (ZooKeeper did not answer)"}`,
         ),
     },
   );

@@ -125,7 +125,8 @@ function member(layout: Layout, name: string, role: "zookeeper" | "kafka", confi
 }
 
 export function zookeeperMember(layout: Layout): Member {
-  const zooCfg = renderZooCfg({ dataDir: path.join(layout.dir, "zookeeper"), clientAddress: layout.zkHost, clientPort: layout.zkPort });
+  const dataDir = path.join(layout.dir, "zookeeper");
+  const zooCfg = renderZooCfg({ dataDir, clientAddress: layout.zkHost, clientPort: layout.zkPort });
   return member(layout, "zookeeper", "zookeeper", zooCfg, "256m");
 }
 
@@ -146,7 +147,8 @@ export function brokerMember(layout: Layout, b: TestBroker, extra: Readonly<Reco
   return member(layout, `broker-${b.id}`, "kafka", properties, "512m");
 }
 
-export const isRunning = (m: Member): boolean => m.child !== undefined && m.child.exitCode === null && m.child.signalCode === null;
+export const isRunning = (m: Member): boolean =>
+  m.child !== undefined && m.child.exitCode === null && m.child.signalCode === null;
 
 /** Signals the member's process group; SIGKILL after graceMs. */
 export async function stopMember(m: Member, signal: NodeJS.Signals, graceMs: number): Promise<void> {

@@ -57,6 +57,9 @@ export interface TestCluster {
   stop(): Promise<void>;
 }
 
+const timedOut = (what: string, timeoutMs: number, seen: string): ClusterStartError =>
+  new ClusterStartError(`timed out after ${timeoutMs} ms waiting for ${what} (saw ${seen})`, "");
+
 /**
  * Polls ZooKeeper every 100 ms (one session, made again after an error) until
  * `ready` holds; fails at once when one of `watched` exits.
@@ -74,7 +77,8 @@ async function waitForRegistrations(
     try {
       client ??= await connectZk(zookeeperConnect, { timeoutMs: 2_000, spinDelayMs: 100 });
       last = await readBrokerRegistrations(client);
-      return ready(last) ? done(undefined) : notYet(`brokers ${JSON.stringify(last.brokerIds)}, controller ${last.controller}`);
+      if (ready(last)) return done(undefined);
+      return notYet(`brokers ${JSON.stringify(last.brokerIds)}, controller ${last.controller}`);
     } catch (err) {
       client?.close();
       client = undefined;
@@ -89,9 +93,10 @@ async function waitForRegistrations(
       what,
       abort: () => {
         const dead = watched.find((m) => m.child && !isRunning(m));
-        return dead ? new ClusterStartError(`${dead.name} exited while waiting for ${what}`, tail(dead.logFile)) : undefined;
+        if (!dead) return undefined;
+        return new ClusterStartError(`${dead.name} exited while waiting for ${what}`, tail(dead.logFile));
       },
-      timeoutError: (seen) => new ClusterStartError(`timed out after ${timeoutMs} ms waiting for ${what} (saw ${seen})`, ""),
+      timeoutError: (seen) => timedOut(what, timeoutMs, seen),
     });
   } finally {
     client?.close();
@@ -104,7 +109,11 @@ async function waitForRegistrations(
  * moment after ZooKeeper lists them, and a client asking in that moment fails
  * (kafkajs: "Broker -1 not found in the cached metadata"). One deadline for all.
  */
-async function waitForMetadata(brokers: readonly TestBroker[], running: readonly number[], timeoutMs: number): Promise<void> {
+async function waitForMetadata(
+  brokers: readonly TestBroker[],
+  running: readonly number[],
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (const b of brokers) {
     const what = `broker ${b.id}'s metadata to name brokers ${running.join(", ")} and a controller`;
@@ -119,7 +128,7 @@ async function waitForMetadata(brokers: readonly TestBroker[], running: readonly
       timeoutMs: Math.max(0, deadline - Date.now()),
       intervalMs: 100,
       what,
-      timeoutError: (seen) => new ClusterStartError(`timed out after ${timeoutMs} ms waiting for ${what} (saw ${seen})`, ""),
+      timeoutError: (seen) => timedOut(what, timeoutMs, seen),
     });
   }
 }
@@ -189,7 +198,8 @@ function clusterHandle(layout: Layout, members: Members, stop: () => Promise<voi
       const m = brokerNamed(id);
       if (isRunning(m)) return;
       m.child = m.start();
-      await waitForRegistrations(zookeeperConnect, `broker ${id} to register`, timeoutMs, (s) => s.brokerIds.includes(id), [m]);
+      const registered = (s: BrokerRegistrations): boolean => s.brokerIds.includes(id);
+      await waitForRegistrations(zookeeperConnect, `broker ${id} to register`, timeoutMs, registered, [m]);
       await waitForMetadata(brokers.filter((b) => b.id === id), [id], timeoutMs);
     },
     stopZookeeper: (signal = "SIGTERM") => stopMember(zk, signal, 15_000),
@@ -198,7 +208,8 @@ function clusterHandle(layout: Layout, members: Members, stop: () => Promise<voi
       zk.child = zk.start();
       const running = BROKER_IDS.filter((id) => isRunning(brokerNamed(id)));
       const what = `ZooKeeper to list brokers ${running.join(", ")} and a controller`;
-      const ready = (s: BrokerRegistrations) => running.every((id) => s.brokerIds.includes(id)) && s.controller !== null;
+      const ready = (s: BrokerRegistrations): boolean =>
+        running.every((id) => s.brokerIds.includes(id)) && s.controller !== null;
       await waitForRegistrations(zookeeperConnect, what, timeoutMs, ready, [zk]);
     },
     stop,

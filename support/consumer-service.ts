@@ -111,7 +111,8 @@ export function waitUntil<T>(what: string, timeoutMs: number, check: () => Promi
       timeoutMs,
       intervalMs: everyMs,
       what,
-      timeoutError: () => new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`),
+      timeoutError: () =>
+        new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`),
     },
   );
 }

@@ -41,13 +41,16 @@ async function brokerRegistered(connect: string, id: number): Promise<boolean> {
 
 /** Polls every 200 ms until ready; throws with the output tail if the process dies or time runs out. */
 export async function waitUntilReady(ready: Readiness, opts: WaitOptions): Promise<void> {
-  await waitFor(() => (ready.kind === "tcp" ? tcpOpen(ready.host, ready.port) : brokerRegistered(ready.zookeeperConnect, ready.brokerId)), {
+  const check = (): Promise<boolean> =>
+    ready.kind === "tcp" ? tcpOpen(ready.host, ready.port) : brokerRegistered(ready.zookeeperConnect, ready.brokerId);
+  const tail = async (): Promise<string> => `; last output:\n${await opts.tail()}`;
+  await waitFor(check, {
     timeoutMs: opts.timeoutMs,
     intervalMs: 200,
     what: `${opts.label} to be ready`,
     // Plain Errors: serialized, a subclass of Error loses its message (see lib/poll.ts).
     abort: async () =>
-      (await opts.alive()) ? undefined : new Error(`${opts.label}: process exited during start-up; last output:\n${await opts.tail()}`),
-    timeoutError: async () => new Error(`${opts.label}: not ready after ${opts.timeoutMs} ms; last output:\n${await opts.tail()}`),
+      (await opts.alive()) ? undefined : new Error(`${opts.label}: process exited during start-up${await tail()}`),
+    timeoutError: async () => new Error(`${opts.label}: not ready after ${opts.timeoutMs} ms${await tail()}`),
   });
 }

@@ -38,7 +38,9 @@ export function tolerateOfflinePartitions(): void {
   if (version !== "2.2.4") {
     throw new Error(`lib/kafkajs/offline-partitions.ts patches kafkajs 2.2.4's metadata parsing; found kafkajs ${version}: check the patch still fits`);
   }
-  const { createErrorFromCode } = require("kafkajs/src/protocol/error") as { createErrorFromCode: (code: number) => Error };
+  const { createErrorFromCode } = require("kafkajs/src/protocol/error") as {
+    createErrorFromCode: (code: number) => Error;
+  };
   const parse = async (data: MetadataAnswer): Promise<MetadataAnswer> => {
     const failed = data.topicMetadata.find((t) => t.topicErrorCode !== 0);
     if (failed) throw createErrorFromCode(failed.topicErrorCode);

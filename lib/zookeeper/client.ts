@@ -68,7 +68,11 @@ export function connectZk(connect: string, opts: ZkConnectOptions): Promise<ZkCl
 }
 
 /** Connects, runs `use`, closes. */
-export async function withZk<T>(connect: string, opts: ZkConnectOptions, use: (client: ZkClient) => Promise<T>): Promise<T> {
+export async function withZk<T>(
+  connect: string,
+  opts: ZkConnectOptions,
+  use: (client: ZkClient) => Promise<T>,
+): Promise<T> {
   const client = await connectZk(connect, opts);
   try {
     return await use(client);
@@ -91,7 +95,12 @@ export function exists(client: ZkClient, path: string): Promise<boolean> {
  * A missing node's read: null, and with a watcher, an exists-watch armed so
  * the watcher fires when the node appears (read again if it appeared meanwhile).
  */
-function whenMissing<T>(client: ZkClient, path: string, watcher: ZkWatcher | undefined, again: () => Promise<T | null>): Promise<T | null> {
+function whenMissing<T>(
+  client: ZkClient,
+  path: string,
+  watcher: ZkWatcher | undefined,
+  again: () => Promise<T | null>,
+): Promise<T | null> {
   if (!watcher) return Promise.resolve(null);
   return new Promise((resolve, reject) =>
     client.exists(path, watcher, (err, stat) => (err ? reject(err) : stat ? resolve(again()) : resolve(null))),

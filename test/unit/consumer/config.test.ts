@@ -62,7 +62,9 @@ describe("consumer loadConfig", () => {
       return [];
     };
     expect(problems({ TOPICS: "a,." })).toEqual(['TOPICS: each entry must be a Kafka topic name, got "a,."']);
-    expect(problems({ CONSUME_TOPICS: ".." })).toEqual(['CONSUME_TOPICS: each entry must be a Kafka topic name, got ".."']);
+    expect(problems({ CONSUME_TOPICS: ".." })).toEqual([
+      'CONSUME_TOPICS: each entry must be a Kafka topic name, got ".."',
+    ]);
     expect(problems({ OUTPUT_TOPIC: "." })).toEqual(['OUTPUT_TOPIC: must be a Kafka topic name, got "."']);
     expect(problems({ TOPICS: "x".repeat(250) })).toHaveLength(1);
     expect(problems({ TOPICS: "x".repeat(249), OUTPUT_TOPIC: "a.b_c-1" })).toEqual([]);

@@ -4,7 +4,13 @@ import type { OffsetsView } from "../../../consumer/admin-source";
 import { createMetrics, type MetricsSource } from "../../../consumer/prometheus";
 
 const T = "Hello-Kafka";
-const part = (partition: number, leader: number | null, replicas: number[], isr: number[], topic = T): PartitionView => ({ topic, partition, leader, replicas, isr });
+const part = (partition: number, leader: number | null, replicas: number[], isr: number[]): PartitionView => ({
+  topic: T,
+  partition,
+  leader,
+  replicas,
+  isr,
+});
 const view = (over: Partial<SourceView> = {}): SourceView => ({
   live: true,
   asOf: 10_000,
@@ -31,7 +37,9 @@ const input = (over: Partial<HealthInput> = {}): HealthInput => ({
 /** The exposition without prom-client's process and Node.js metrics. */
 async function ours(source: MetricsSource, windows = 0): Promise<string> {
   const m = createMetrics(source);
-  for (let i = 0; i < windows; i++) m.windowClosed({ start: 0, end: 5_000 * (i + 1), messages: 3, words: 7, counts: { a: 4, b: 3 }, commitOffsets: {} });
+  for (let i = 0; i < windows; i++) {
+    m.windowClosed({ start: 0, end: 5_000 * (i + 1), messages: 3, words: 7, counts: { a: 4, b: 3 }, commitOffsets: {} });
+  }
   m.commitFailed();
   const text = await m.render();
   return text
@@ -42,7 +50,11 @@ async function ours(source: MetricsSource, windows = 0): Promise<string> {
 
 describe("prometheus metrics", () => {
   let report = evaluateHealth(input());
-  const offsets: OffsetsView = { lag: { [`${T}/0`]: 4, [`${T}/2`]: null }, committed: { [`${T}/0`]: 6 }, high: { [`${T}/0`]: 10, [`${T}/1`]: 3 } };
+  const offsets: OffsetsView = {
+    lag: { [`${T}/0`]: 4, [`${T}/2`]: null },
+    committed: { [`${T}/0`]: 6 },
+    high: { [`${T}/0`]: 10, [`${T}/1`]: 3 },
+  };
   const source: MetricsSource = { groupId: "g", report: () => report, offsets: () => offsets };
 
   it("fills kafka_exporter's and our gauges from the report and offsets", async () => {
@@ -63,7 +75,8 @@ describe("prometheus metrics", () => {
   it("drops a partition that is gone at the next scrape", async () => {
     const m = createMetrics(source);
     expect(await m.render()).toContain('kafka_topic_partition_leader{topic="Hello-Kafka",partition="2"}');
-    report = evaluateHealth(input({ zookeeper: view({ partitions: view().partitions.slice(0, 2) }), admin: view({ partitions: view().partitions.slice(0, 2) }) }));
+    const two = view().partitions.slice(0, 2);
+    report = evaluateHealth(input({ zookeeper: view({ partitions: two }), admin: view({ partitions: two }) }));
     expect(await m.render()).not.toContain('kafka_topic_partition_leader{topic="Hello-Kafka",partition="2"}');
     report = evaluateHealth(input());
   });
