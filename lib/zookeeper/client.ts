@@ -3,7 +3,8 @@
 //
 // Dynamic providers that Pulumi serializes (readiness, cluster-ready) call
 // this, so every function requires the client inside itself and the module
-// holds no state: only types are imported at the top.
+// holds no state; it imports only types and client-fix.ts (written the same
+// way). Pulumi serializes what a provider calls from here along with it.
 import type * as zookeeper from "node-zookeeper-client";
 import { fixZookeeperClient } from "./client-fix";
 
