@@ -4,10 +4,9 @@
 // expires) and (b) /health showing the new leader (polled every 5 ms).
 // Run: npm run bench:detect [-- runs]
 import * as os from "node:os";
-import type * as zookeeper from "node-zookeeper-client";
 import { startTestCluster } from "../support/cluster";
 import { createTopic, getJson, startService, waitUntil, type ServiceProcess } from "../support/consumer-service";
-import { connectZk } from "../support/zk";
+import { connectZk, type ZkClient } from "../lib/zookeeper/client";
 import { printTable, summarize } from "./table";
 
 const PREFIX = "127.0.52";
@@ -25,7 +24,7 @@ async function partitionRow(svc: ServiceProcess, partition: number): Promise<Row
 }
 
 /** The state znode's last modification time (ZooKeeper's clock; same machine). */
-function stateMtime(client: zookeeper.Client, partition: number): Promise<number> {
+function stateMtime(client: ZkClient, partition: number): Promise<number> {
   return new Promise((resolve, reject) =>
     client.getData(`/brokers/topics/${TOPIC}/partitions/${partition}/state`, (err, _data, stat) =>
       err ? reject(err) : resolve(Number(stat.mtime.readBigInt64BE())),
@@ -41,7 +40,7 @@ async function main(): Promise<void> {
     brokerSettings: { "zookeeper.session.timeout.ms": 6000, "leader.imbalance.check.interval.seconds": 5 },
   });
   let svc: ServiceProcess | undefined;
-  const zk = await connectZk(cluster.zookeeperConnect, 10_000);
+  const zk = await connectZk(cluster.zookeeperConnect, { timeoutMs: 10_000, spinDelayMs: 100 });
   try {
     await createTopic(cluster.bootstrapServers, TOPIC, 3, 3);
     svc = await startService({

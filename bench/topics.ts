@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { pulumiRunner, stageProject } from "../support/pulumi";
+import { pulumiRunner, stageProject, type PulumiRunner } from "../support/pulumi";
 import { TOPIC_COMMAND, runKafkaToolOk } from "../support/kafka-tools";
 import { printTable, summarize } from "./table";
 
@@ -71,48 +71,43 @@ function killByPidFiles(dir: string): void {
   }
 }
 
-async function main(): Promise<void> {
-  const count = Number(process.argv[2] ?? 500);
-  const budgetS = Number(process.argv[3] ?? 1200);
-  const names = Array.from({ length: count }, (_, i) => `bench-${String(i).padStart(4, "0")}`);
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), "kafka-cluster-bench-topics-"));
-  const project = stageProject(path.join(__dirname, ".."), work);
-  const configFile = path.join(project, "Pulumi.bench.yaml");
-  const dataDir = path.join(work, "data");
-  fs.mkdirSync(path.join(work, "state"));
-  const pulumi = pulumiRunner(project, path.join(work, "state"));
-  const log = (msg: string): void => console.log(`[${new Date().toISOString().slice(11, 19)}] ${msg}`);
-  const rounds = Number(process.argv[4] ?? 3);
-  const ms = { cluster: 0, destroy: 0, up: [] as number[], preview: [] as number[], remove: [] as number[] };
-  let commandMs: number[] = [];
-  try {
-    await pulumi(["stack", "init", "bench"]);
-    fs.writeFileSync(configFile, stackConfig(dataDir, []));
-    ms.cluster = await timed(() => pulumi(["up", "--yes", "--skip-preview"]));
-    log(`cluster ready in ${Math.round(ms.cluster)} ms`);
-    for (let round = 1; round <= rounds; round++) {
-      fs.writeFileSync(configFile, stackConfig(dataDir, names));
-      ms.up.push(await timed(() => pulumi(["up", "--yes", "--skip-preview"])));
-      log(`round ${round}: ${count} topics up in ${Math.round(ms.up.at(-1)!)} ms`);
-      ms.preview.push(await timed(() => pulumi(["preview", "--expect-no-changes"])));
-      log(`round ${round}: no-op preview in ${Math.round(ms.preview.at(-1)!)} ms`);
-      fs.writeFileSync(configFile, stackConfig(dataDir, []));
-      ms.remove.push(await timed(() => pulumi(["up", "--yes", "--skip-preview"])));
-      log(`round ${round}: ${count} topics removed in ${Math.round(ms.remove.at(-1)!)} ms`);
-    }
-    const bootstrapServers = ADDRESSES.map((a) => `${a}:9092`).join(",");
-    commandMs = await topicCommandCreates(bootstrapServers, names.map((n) => `${n}-tc`), budgetS * 1000);
-    log(`TopicCommand created ${commandMs.length} topics in ${Math.round(commandMs.reduce((a, b) => a + b, 0))} ms`);
-    ms.destroy = await timed(() => pulumi(["destroy", "--yes", "--skip-preview"]));
-  } finally {
-    await pulumi(["destroy", "--yes", "--skip-preview"]).catch((err: Error) => {
-      console.error(`destroy failed, killing the stack's processes by their pid files: ${err.message.split("\n")[0]}`);
-      killByPidFiles(dataDir);
-    });
-    fs.rmSync(work, { recursive: true, force: true });
-  }
+interface Timings {
+  cluster: number;
+  destroy: number;
+  readonly up: number[];
+  readonly preview: number[];
+  readonly remove: number[];
+  /** One TopicCommand --create per entry. */
+  command: number[];
+}
 
+const log = (msg: string): void => console.log(`[${new Date().toISOString().slice(11, 19)}] ${msg}`);
+
+/** `rounds` times: all topics up, a no-op preview, all removed; each timed. */
+async function topicRounds(
+  pulumi: PulumiRunner,
+  configFile: string,
+  dataDir: string,
+  names: readonly string[],
+  rounds: number,
+  ms: Timings,
+): Promise<void> {
+  const count = names.length;
+  for (let round = 1; round <= rounds; round++) {
+    fs.writeFileSync(configFile, stackConfig(dataDir, names));
+    ms.up.push(await timed(() => pulumi(["up", "--yes", "--skip-preview"])));
+    log(`round ${round}: ${count} topics up in ${Math.round(ms.up.at(-1)!)} ms`);
+    ms.preview.push(await timed(() => pulumi(["preview", "--expect-no-changes"])));
+    log(`round ${round}: no-op preview in ${Math.round(ms.preview.at(-1)!)} ms`);
+    fs.writeFileSync(configFile, stackConfig(dataDir, []));
+    ms.remove.push(await timed(() => pulumi(["up", "--yes", "--skip-preview"])));
+    log(`round ${round}: ${count} topics removed in ${Math.round(ms.remove.at(-1)!)} ms`);
+  }
+}
+
+function printResults(count: number, ms: Timings): void {
   const s = (x: number): number => Math.round(x / 100) / 10;
+  const commandMs = ms.command;
   const perTopicPulumi = summarize("", ms.up).median / count;
   const perTopicCommand = commandMs.reduce((a, b) => a + b, 0) / commandMs.length;
   const sampled = commandMs.length < count;
@@ -138,6 +133,38 @@ async function main(): Promise<void> {
     `\nKafkaTopic is ${(perTopicCommand / perTopicPulumi).toFixed(1)}x faster per topic than one TopicCommand per topic ` +
       `(target >= 20x)${sampled ? `; TopicCommand measured on ${commandMs.length} of ${count} topics` : ""}.`,
   );
+}
+
+async function main(): Promise<void> {
+  const count = Number(process.argv[2] ?? 500);
+  const budgetS = Number(process.argv[3] ?? 1200);
+  const rounds = Number(process.argv[4] ?? 3);
+  const names = Array.from({ length: count }, (_, i) => `bench-${String(i).padStart(4, "0")}`);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "kafka-cluster-bench-topics-"));
+  const project = stageProject(path.join(__dirname, ".."), work);
+  const configFile = path.join(project, "Pulumi.bench.yaml");
+  const dataDir = path.join(work, "data");
+  fs.mkdirSync(path.join(work, "state"));
+  const pulumi = pulumiRunner(project, path.join(work, "state"));
+  const ms: Timings = { cluster: 0, destroy: 0, up: [], preview: [], remove: [], command: [] };
+  try {
+    await pulumi(["stack", "init", "bench"]);
+    fs.writeFileSync(configFile, stackConfig(dataDir, []));
+    ms.cluster = await timed(() => pulumi(["up", "--yes", "--skip-preview"]));
+    log(`cluster ready in ${Math.round(ms.cluster)} ms`);
+    await topicRounds(pulumi, configFile, dataDir, names, rounds, ms);
+    const bootstrapServers = ADDRESSES.map((a) => `${a}:9092`).join(",");
+    ms.command = await topicCommandCreates(bootstrapServers, names.map((n) => `${n}-tc`), budgetS * 1000);
+    log(`TopicCommand created ${ms.command.length} topics in ${Math.round(ms.command.reduce((a, b) => a + b, 0))} ms`);
+    ms.destroy = await timed(() => pulumi(["destroy", "--yes", "--skip-preview"]));
+  } finally {
+    await pulumi(["destroy", "--yes", "--skip-preview"]).catch((err: Error) => {
+      console.error(`destroy failed, killing the stack's processes by their pid files: ${err.message.split("\n")[0]}`);
+      killByPidFiles(dataDir);
+    });
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  printResults(count, ms);
 }
 
 main().catch((err) => {

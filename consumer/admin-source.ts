@@ -1,11 +1,12 @@
 // Kafka's state as the brokers answer it, polled: brokers, controller and
-// partitions from a raw Metadata request (so an offline partition does not
-// hide the rest), min.insync.replicas from describeConfigs, and the consumer
+// partitions from a raw Metadata request (lib/kafka/raw-metadata.ts: a topic
+// that does not exist yet is reported beside the others instead of failing
+// the poll), min.insync.replicas from describeConfigs, and the consumer
 // group's lag from committed offsets against high watermarks.
 import { ConfigResourceTypes, type Admin, type Kafka } from "kafkajs";
 import type { Logger } from "pino";
 import type { PartitionView, SourceView } from "./health";
-import { fetchRawMetadataFromAny } from "./raw-metadata";
+import { fetchRawMetadataFromAny } from "../lib/kafka/raw-metadata";
 import { partitionKey } from "./windows";
 
 export interface AdminSourceOptions {
@@ -45,7 +46,10 @@ export class AdminSource {
   private topicErrors: Record<string, string> = {};
   private minIsr: Record<string, number> = {};
   private offsets: OffsetsView = { lag: {}, committed: {}, high: {} };
-  /** Two clients: kafkajs fails every call of a client whose tracked topics have an offline partition, and describeConfigs must not depend on that. */
+  /**
+   * Two clients: before each describeConfigs kafkajs refreshes metadata for every topic its client has asked
+   * about, and a topic deleted since fails that refresh; describeConfigs must not depend on the offsets' topics.
+   */
   private readonly configAdmin: Admin;
   private readonly offsetAdmin: Admin;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -166,7 +170,8 @@ export class AdminSource {
           lag[key] = Math.max(0, Number(e.high) - (c >= 0 ? c : Number(e.low)));
         }
       } catch (err) {
-        // kafkajs refuses metadata with an offline partition: this topic's lag is unknown for now.
+        // A partition without a leader (offline) has no high watermark to ask for, and a missing topic
+        // none at all: this topic's lag is unknown for now.
         for (const p of this.partitions.filter((x) => x.topic === topic)) lag[partitionKey(topic, p.partition)] = null;
         this.opts.logger.debug({ topic, err: (err as Error).message }, "lag unknown");
       }

@@ -1,15 +1,17 @@
 // The service's settings from environment variables, validated in one place:
 // every problem is reported together, each naming the variable and its value.
 import { z } from "zod";
+import { KafkaClusterError } from "../lib/errors";
+import { formatProblem, formatProblems, type Problem } from "../lib/problems";
+import { isTopicName } from "../lib/topic-name";
 
-const hostPort = /^[^\s,:]+:\d{1,5}$/;
-const topicName = /^[a-zA-Z0-9._-]{1,249}$/;
+const isHostPort = (s: string): boolean => /^[^\s,:]+:\d{1,5}$/.test(s);
 
-const list = (what: string, pattern: RegExp) =>
+const list = (what: string, valid: (entry: string) => boolean) =>
   z
     .string()
     .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))
-    .pipe(z.array(z.string().regex(pattern, `each entry must be ${what}`)).min(1, "must list at least one entry"));
+    .pipe(z.array(z.string().refine(valid, `each entry must be ${what}`)).min(1, "must list at least one entry"));
 
 const int = (min: number, max: number) =>
   z
@@ -19,16 +21,16 @@ const int = (min: number, max: number) =>
     .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 
 const schema = z.object({
-  KAFKA_BOOTSTRAP_SERVERS: list("host:port", hostPort),
+  KAFKA_BOOTSTRAP_SERVERS: list("host:port", isHostPort),
   // chroot paths (host:port/kafka) are allowed after the last address
   ZOOKEEPER_CONNECT: z.string().regex(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*(\/\S*)?$/, "must be host:port[,host:port...][/chroot]"),
-  TOPICS: list("a Kafka topic name", topicName).default(["Hello-Kafka"]),
-  CONSUME_TOPICS: list("a Kafka topic name", topicName).optional(),
+  TOPICS: list("a Kafka topic name", isTopicName).default(["Hello-Kafka"]),
+  CONSUME_TOPICS: list("a Kafka topic name", isTopicName).optional(),
   GROUP_ID: z.string().min(1, "must not be empty").default("hello-kafka-word-count"),
   CLIENT_ID: z.string().min(1, "must not be empty").default("kafka-cluster-consumer"),
   WINDOW_MS: int(100, 86_400_000).default(10_000),
   WINDOWS_KEPT: int(1, 10_000).default(20),
-  OUTPUT_TOPIC: z.string().regex(topicName, "must be a Kafka topic name").optional(),
+  OUTPUT_TOPIC: z.string().refine(isTopicName, "must be a Kafka topic name").optional(),
   HTTP_HOST: z.string().min(1, "must not be empty").default("0.0.0.0"),
   HTTP_PORT: int(0, 65535).default(8080),
   EXPECTED_BROKERS: int(1, 1000).default(3),
@@ -61,9 +63,13 @@ export interface ServiceConfig {
   readonly logLevel: string;
 }
 
-export class ConfigError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`invalid environment (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+/** Bad settings: main.ts exits 2 with the message. `problems` are the formatted lines. */
+export class ConfigError extends KafkaClusterError {
+  readonly retriable = false;
+  readonly problems: readonly string[];
+  constructor(problems: readonly Problem[]) {
+    super(formatProblems(problems, "invalid environment"));
+    this.problems = problems.map(formatProblem);
     this.name = "ConfigError";
   }
 }
@@ -77,10 +83,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
+    // Each problem names the variable and shows its whole value, not the entry of a list that failed.
     throw new ConfigError(
-      parsed.error.issues.map((i) => {
+      parsed.error.issues.map((i): Problem => {
         const key = String(i.path[0]);
-        return key in raw ? `${key}: ${i.message}, got ${JSON.stringify(raw[key])}` : `${key}: is required and not set`;
+        if (!(key in raw)) return { path: key, message: "is required and not set" };
+        return { path: key, message: i.message, value: raw[key] };
       }),
     );
   }

@@ -160,8 +160,81 @@ function compareSources(zk: SourceView, admin: SourceView, topics: readonly stri
   return out;
 }
 
+type Ordered = ReadonlyArray<readonly [SourceName, SourceView]>;
+
+/** Live brokers and controller from the freshest source that has read anything at all, and what is wrong with them. */
+interface ClusterFacts {
+  readonly liveBrokers: number[] | null;
+  readonly controller: number | null;
+}
+
+function clusterFacts(input: HealthInput, order: Ordered, reasons: string[]): ClusterFacts {
+  const primary = order.find(([, v]) => v.asOf !== null)?.[1];
+  const liveBrokers = primary?.brokers ? [...primary.brokers].sort((a, b) => a - b) : null;
+  const controller = primary?.controller ?? null;
+  if (liveBrokers === null) reasons.push(`live brokers unknown (expected ${input.expectedBrokers})`);
+  else if (liveBrokers.length < input.expectedBrokers) {
+    reasons.push(`${liveBrokers.length} of ${input.expectedBrokers} expected brokers live: ${fmt(liveBrokers)}`);
+  }
+  if (controller === null) reasons.push("no active controller");
+  return { liveBrokers, controller };
+}
+
+/** One topic's partitions, each row from the freshest source that has it; a reason per partition not ok. */
+function topicHealth(
+  input: HealthInput,
+  topic: string,
+  order: Ordered,
+  liveBrokers: readonly number[] | null,
+  reasons: string[],
+): PartitionHealth[] {
+  const rows = new Map<number, [SourceName, PartitionView]>();
+  for (const [name, v] of [...order].reverse()) {
+    for (const p of v.partitions) if (p.topic === topic) rows.set(p.partition, [name, p]);
+  }
+  if (rows.size === 0) {
+    const errors = order.map(([name, v]) => (v.topicErrors[topic] ? `${name}: ${v.topicErrors[topic]}` : null)).filter(Boolean);
+    reasons.push(`topic ${topic}: no partitions known${errors.length ? ` (${errors.join("; ")})` : ""}`);
+    return [];
+  }
+  const minIsr = input.minIsr[topic] ?? null;
+  const partitions: PartitionHealth[] = [];
+  for (const [, [source, p]] of [...rows.entries()].sort((a, b) => a[0] - b[0])) {
+    const conditions = partitionConditions(p, minIsr, liveBrokers);
+    const state = conditions[0] ?? "ok";
+    const lag = input.lag[`${topic}/${p.partition}`] ?? null;
+    partitions.push({ ...p, state, conditions, preferredLeader: p.replicas[0] ?? null, minIsr, lag, source });
+    if (state !== "ok") {
+      reasons.push(
+        `${topic}-${p.partition}: ${conditions.join(", ")} (leader ${p.leader ?? "none"}, replicas ${fmt(p.replicas)}, isr ${fmt(p.isr)}${minIsr !== null ? `, min.insync.replicas ${minIsr}` : ""})`,
+      );
+    }
+  }
+  return partitions;
+}
+
+/** Where both sources are current and disagree: since when, and a reason once past the grace period. */
+interface Disagreements {
+  readonly disagreements: Disagreement[];
+  readonly disagreementsSince: Map<string, number>;
+}
+
+function disagreementsOf(input: HealthInput, reasons: string[]): Disagreements {
+  const disagreementsSince = new Map<string, number>();
+  const disagreements: Disagreement[] = [];
+  for (const [key, detail] of compareSources(input.zookeeper, input.admin, input.topics)) {
+    const since = input.disagreementsSince.get(key) ?? input.now;
+    disagreementsSince.set(key, since);
+    const sinceMs = input.now - since;
+    const reported = sinceMs >= input.graceMs;
+    disagreements.push({ key, detail, sinceMs, reported });
+    if (reported) reasons.push(`sources disagree for ${(sinceMs / 1000).toFixed(1)} s: ${detail}`);
+  }
+  return { disagreements, disagreementsSince };
+}
+
 export function evaluateHealth(input: HealthInput): HealthReport {
-  const { now, topics } = input;
+  const { now } = input;
   const sources: Record<SourceName, SourceHealth> = {
     zookeeper: sourceHealth(input.zookeeper, now, input.staleAfterMs, "zookeeper"),
     admin: sourceHealth(input.admin, now, input.staleAfterMs, "admin"),
@@ -175,58 +248,15 @@ export function evaluateHealth(input: HealthInput): HealthReport {
     ["admin", input.admin],
   ];
   order.sort(([an], [bn]) => Number(sources[an].stale) - Number(sources[bn].stale));
-  // Cluster facts from the freshest source that has read anything at all.
-  const primary = order.find(([, v]) => v.asOf !== null)?.[1];
-  const liveBrokers = primary?.brokers ? [...primary.brokers].sort((a, b) => a - b) : null;
-  const controller = primary?.controller ?? null;
-
-  if (liveBrokers === null) reasons.push(`live brokers unknown (expected ${input.expectedBrokers})`);
-  else if (liveBrokers.length < input.expectedBrokers) {
-    reasons.push(`${liveBrokers.length} of ${input.expectedBrokers} expected brokers live: ${fmt(liveBrokers)}`);
-  }
-  if (controller === null) reasons.push("no active controller");
-
-  const partitions: PartitionHealth[] = [];
-  for (const topic of topics) {
-    const rows = new Map<number, [SourceName, PartitionView]>();
-    for (const [name, v] of [...order].reverse()) {
-      for (const p of v.partitions) if (p.topic === topic) rows.set(p.partition, [name, p]);
-    }
-    if (rows.size === 0) {
-      const errors = order.map(([name, v]) => (v.topicErrors[topic] ? `${name}: ${v.topicErrors[topic]}` : null)).filter(Boolean);
-      reasons.push(`topic ${topic}: no partitions known${errors.length ? ` (${errors.join("; ")})` : ""}`);
-      continue;
-    }
-    const minIsr = input.minIsr[topic] ?? null;
-    for (const [, [source, p]] of [...rows.entries()].sort((a, b) => a[0] - b[0])) {
-      const conditions = partitionConditions(p, minIsr, liveBrokers);
-      const state = conditions[0] ?? "ok";
-      const lag = input.lag[`${topic}/${p.partition}`] ?? null;
-      partitions.push({ ...p, state, conditions, preferredLeader: p.replicas[0] ?? null, minIsr, lag, source });
-      if (state !== "ok") {
-        reasons.push(
-          `${topic}-${p.partition}: ${conditions.join(", ")} (leader ${p.leader ?? "none"}, replicas ${fmt(p.replicas)}, isr ${fmt(p.isr)}${minIsr !== null ? `, min.insync.replicas ${minIsr}` : ""})`,
-        );
-      }
-    }
-  }
-
-  const disagreementsSince = new Map<string, number>();
-  const disagreements: Disagreement[] = [];
-  if (!sources.zookeeper.stale && !sources.admin.stale) {
-    for (const [key, detail] of compareSources(input.zookeeper, input.admin, topics)) {
-      const since = input.disagreementsSince.get(key) ?? now;
-      disagreementsSince.set(key, since);
-      const sinceMs = now - since;
-      const reported = sinceMs >= input.graceMs;
-      disagreements.push({ key, detail, sinceMs, reported });
-      if (reported) reasons.push(`sources disagree for ${(sinceMs / 1000).toFixed(1)} s: ${detail}`);
-    }
-  }
+  const { liveBrokers, controller } = clusterFacts(input, order, reasons);
+  const partitions = input.topics.flatMap((topic) => topicHealth(input, topic, order, liveBrokers, reasons));
+  const stale = sources.zookeeper.stale || sources.admin.stale;
+  const none: Disagreements = { disagreements: [], disagreementsSince: new Map() };
+  const { disagreements, disagreementsSince } = stale ? none : disagreementsOf(input, reasons);
 
   return {
     healthy: reasons.length === 0,
-    stale: sources.zookeeper.stale || sources.admin.stale,
+    stale,
     checkedAt: now,
     reasons,
     cluster: { liveBrokers, expectedBrokers: input.expectedBrokers, controller, sources },

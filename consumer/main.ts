@@ -1,14 +1,13 @@
 // Entry point: configuration from the environment, structured logs to
 // stdout, SIGTERM/SIGINT for a clean stop (exit 0).
-import { Kafka, logLevel } from "kafkajs";
 import pino from "pino";
-import { quietKafkajsTimers } from "../lib/kafkajs/quiet-timers";
+import { kafkajs } from "../lib/kafkajs";
 import { ConfigError, loadConfig } from "./config";
 import { kafkajsLogCreator } from "./kafkajs-log";
 import { createService } from "./service";
 
 async function main(): Promise<void> {
-  quietKafkajsTimers();
+  const { Kafka, logLevel } = kafkajs();
   let config;
   try {
     config = loadConfig(process.env);

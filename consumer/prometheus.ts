@@ -20,89 +20,118 @@ export interface ServiceMetrics {
   commitFailed(): void;
 }
 
+/** Every gauge, in registration (and so exposition) order. */
+const GAUGES = {
+  brokers: EXPORTER.brokers,
+  topicPartitions: EXPORTER.topicPartitions,
+  leader: EXPORTER.leader,
+  replicas: EXPORTER.replicas,
+  isr: EXPORTER.inSyncReplica,
+  under: EXPORTER.underReplicated,
+  preferred: EXPORTER.leaderIsPreferred,
+  current: EXPORTER.currentOffset,
+  groupCurrent: EXPORTER.groupCurrentOffset,
+  lag: EXPORTER.groupLag,
+  minIsr: OWN.minIsr,
+  atMin: OWN.atMinIsr,
+  underMin: OWN.underMinIsr,
+  offline: OWN.offline,
+  state: OWN.state,
+  healthy: OWN.healthy,
+  expected: OWN.expectedBrokers,
+  controller: OWN.controller,
+  stale: OWN.sourceStale,
+  age: OWN.sourceAge,
+  disagreements: OWN.disagreements,
+  lastWords: OWN.lastWindowWords,
+  lastDistinct: OWN.lastWindowDistinct,
+  lastEnd: OWN.lastWindowEnd,
+} as const satisfies Record<string, MetricSpec>;
+
+type Gauges = Record<keyof typeof GAUGES, Gauge>;
+
+/**
+ * Cleared before each refresh, so a partition, topic or source that is gone
+ * (or a value now unknown) drops out instead of keeping its last value. The
+ * rest are set on every refresh, or by windowClosed.
+ */
+const RESET_EACH_SCRAPE: ReadonlyArray<keyof Gauges> = [
+  "brokers", "topicPartitions", "leader", "replicas", "isr", "under", "preferred", "current", "groupCurrent", "lag",
+  "minIsr", "atMin", "underMin", "offline", "state", "controller", "stale", "age",
+];
+
+function registerGauges(registry: Registry): Gauges {
+  const gauge = (spec: MetricSpec) =>
+    new Gauge({ name: spec.name, help: spec.help, labelNames: [...spec.labels], registers: [registry] });
+  return Object.fromEntries(Object.entries(GAUGES).map(([key, spec]) => [key, gauge(spec)])) as Gauges;
+}
+
+function updateCluster(g: Gauges, r: HealthReport): void {
+  if (r.cluster.liveBrokers) g.brokers.set(r.cluster.liveBrokers.length);
+  g.expected.set(r.cluster.expectedBrokers);
+  g.controller.set(r.cluster.controller ?? -1);
+  g.healthy.set(r.healthy ? 1 : 0);
+  g.disagreements.set(r.disagreements.filter((d) => d.reported).length);
+  for (const [name, s] of Object.entries(r.cluster.sources)) {
+    g.stale.set({ source: name }, s.stale ? 1 : 0);
+    if (s.ageMs !== null) g.age.set({ source: name }, s.ageMs / 1000);
+  }
+}
+
+type PartitionReport = HealthReport["partitions"][number];
+type PartitionLabels = { topic: string; partition: string };
+
+function updatePartition(g: Gauges, p: PartitionReport, l: PartitionLabels): void {
+  g.leader.set(l, p.leader ?? -1);
+  g.replicas.set(l, p.replicas.length);
+  g.isr.set(l, p.isr.length);
+  g.under.set(l, p.conditions.includes("under_replicated") ? 1 : 0);
+  g.preferred.set(l, p.leader !== null && p.leader === p.preferredLeader ? 1 : 0);
+  if (p.minIsr !== null) g.minIsr.set(l, p.minIsr);
+  g.atMin.set(l, p.conditions.includes("at_min_isr") ? 1 : 0);
+  g.underMin.set(l, p.conditions.includes("under_min_isr") ? 1 : 0);
+  g.offline.set(l, p.conditions.includes("offline") ? 1 : 0);
+  for (const s of PARTITION_STATES) g.state.set({ ...l, state: s }, p.state === s ? 1 : 0);
+}
+
+/** High watermark, the group's committed offset and its lag, where known. */
+function updateOffsets(g: Gauges, groupId: string, l: PartitionLabels, o: OffsetsView): void {
+  const key = `${l.topic}/${l.partition}`;
+  const gl = { consumergroup: groupId, ...l };
+  if (o.high[key] !== undefined) g.current.set(l, o.high[key]);
+  if (o.committed[key] !== undefined) g.groupCurrent.set(gl, o.committed[key]);
+  const lag = o.lag[key];
+  if (lag !== undefined && lag !== null) g.lag.set(gl, lag);
+}
+
+/** One refresh per scrape, before prom-client reads the values. */
+function refresh(g: Gauges, source: MetricsSource): void {
+  const r = source.report();
+  const o = source.offsets();
+  for (const key of RESET_EACH_SCRAPE) g[key].reset();
+  updateCluster(g, r);
+  const perTopic = new Map<string, number>();
+  for (const p of r.partitions) {
+    perTopic.set(p.topic, (perTopic.get(p.topic) ?? 0) + 1);
+    const l = { topic: p.topic, partition: String(p.partition) };
+    updatePartition(g, p, l);
+    updateOffsets(g, source.groupId, l, o);
+  }
+  for (const [topic, n] of perTopic) g.topicPartitions.set({ topic }, n);
+}
+
 export function createMetrics(source: MetricsSource): ServiceMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const gauges: Gauge[] = [];
-  const gauge = (spec: MetricSpec): Gauge => {
-    const g = new Gauge({ name: spec.name, help: spec.help, labelNames: [...spec.labels], registers: [registry] });
-    gauges.push(g);
-    return g;
-  };
+  const g = registerGauges(registry);
   const counter = (spec: MetricSpec) => new Counter({ name: spec.name, help: spec.help, registers: [registry] });
-
-  const g = {
-    brokers: gauge(EXPORTER.brokers),
-    topicPartitions: gauge(EXPORTER.topicPartitions),
-    leader: gauge(EXPORTER.leader),
-    replicas: gauge(EXPORTER.replicas),
-    isr: gauge(EXPORTER.inSyncReplica),
-    under: gauge(EXPORTER.underReplicated),
-    preferred: gauge(EXPORTER.leaderIsPreferred),
-    current: gauge(EXPORTER.currentOffset),
-    groupCurrent: gauge(EXPORTER.groupCurrentOffset),
-    lag: gauge(EXPORTER.groupLag),
-    minIsr: gauge(OWN.minIsr),
-    atMin: gauge(OWN.atMinIsr),
-    underMin: gauge(OWN.underMinIsr),
-    offline: gauge(OWN.offline),
-    state: gauge(OWN.state),
-    healthy: gauge(OWN.healthy),
-    expected: gauge(OWN.expectedBrokers),
-    controller: gauge(OWN.controller),
-    stale: gauge(OWN.sourceStale),
-    age: gauge(OWN.sourceAge),
-    disagreements: gauge(OWN.disagreements),
-    lastWords: gauge(OWN.lastWindowWords),
-    lastDistinct: gauge(OWN.lastWindowDistinct),
-    lastEnd: gauge(OWN.lastWindowEnd),
-  };
   const messages = counter(OWN.messages);
   const windowsClosed = counter(OWN.windowsClosed);
   const commitFailures = counter(OWN.commitFailures);
-
-  // One refresh per scrape, before prom-client reads the values.
-  const refresh = (): void => {
-    const r = source.report();
-    const o = source.offsets();
-    for (const x of [g.brokers, g.topicPartitions, g.leader, g.replicas, g.isr, g.under, g.preferred, g.current, g.groupCurrent, g.lag, g.minIsr, g.atMin, g.underMin, g.offline, g.state, g.controller, g.stale, g.age]) x.reset();
-    if (r.cluster.liveBrokers) g.brokers.set(r.cluster.liveBrokers.length);
-    g.expected.set(r.cluster.expectedBrokers);
-    g.controller.set(r.cluster.controller ?? -1);
-    g.healthy.set(r.healthy ? 1 : 0);
-    g.disagreements.set(r.disagreements.filter((d) => d.reported).length);
-    for (const [name, s] of Object.entries(r.cluster.sources)) {
-      g.stale.set({ source: name }, s.stale ? 1 : 0);
-      if (s.ageMs !== null) g.age.set({ source: name }, s.ageMs / 1000);
-    }
-    const perTopic = new Map<string, number>();
-    for (const p of r.partitions) {
-      perTopic.set(p.topic, (perTopic.get(p.topic) ?? 0) + 1);
-      const l = { topic: p.topic, partition: String(p.partition) };
-      const key = `${p.topic}/${p.partition}`;
-      g.leader.set(l, p.leader ?? -1);
-      g.replicas.set(l, p.replicas.length);
-      g.isr.set(l, p.isr.length);
-      g.under.set(l, p.conditions.includes("under_replicated") ? 1 : 0);
-      g.preferred.set(l, p.leader !== null && p.leader === p.preferredLeader ? 1 : 0);
-      if (p.minIsr !== null) g.minIsr.set(l, p.minIsr);
-      g.atMin.set(l, p.conditions.includes("at_min_isr") ? 1 : 0);
-      g.underMin.set(l, p.conditions.includes("under_min_isr") ? 1 : 0);
-      g.offline.set(l, p.conditions.includes("offline") ? 1 : 0);
-      for (const s of PARTITION_STATES) g.state.set({ ...l, state: s }, p.state === s ? 1 : 0);
-      const gl = { consumergroup: source.groupId, ...l };
-      if (o.high[key] !== undefined) g.current.set(l, o.high[key]);
-      if (o.committed[key] !== undefined) g.groupCurrent.set(gl, o.committed[key]);
-      const lag = o.lag[key];
-      if (lag !== undefined && lag !== null) g.lag.set(gl, lag);
-    }
-    for (const [topic, n] of perTopic) g.topicPartitions.set({ topic }, n);
-  };
-
   return {
     registry,
     render: async () => {
-      refresh();
+      refresh(g, source);
       return registry.metrics();
     },
     windowClosed(w) {

@@ -5,8 +5,8 @@ import type { Logger } from "pino";
 import { AdminSource } from "./admin-source";
 import type { ServiceConfig } from "./config";
 import { evaluateHealth, evaluateReadiness, type HealthReport } from "./health";
-import { createHttpServer, listen } from "./http";
-import { createMetrics } from "./prometheus";
+import { createHttpServer, listen, type Endpoints } from "./http";
+import { createMetrics, type ServiceMetrics } from "./prometheus";
 import { WordCountStream } from "./stream";
 import { ZkSource } from "./zk-source";
 
@@ -24,8 +24,13 @@ export interface Service {
   report(): HealthReport;
 }
 
-export function createService({ config, kafka, logger }: ServiceDeps): Service {
-  const zk = new ZkSource({ connect: config.zookeeperConnect, topics: config.topics, sessionTimeoutMs: config.zkSessionTimeoutMs, logger: logger.child({ source: "zookeeper" }) });
+function sources(config: ServiceConfig, kafka: Kafka, logger: Logger): { zk: ZkSource; admin: AdminSource } {
+  const zk = new ZkSource({
+    connect: config.zookeeperConnect,
+    topics: config.topics,
+    sessionTimeoutMs: config.zkSessionTimeoutMs,
+    logger: logger.child({ source: "zookeeper" }),
+  });
   const admin = new AdminSource({
     kafka,
     bootstrapServers: config.bootstrapServers,
@@ -35,10 +40,14 @@ export function createService({ config, kafka, logger }: ServiceDeps): Service {
     pollMs: config.adminPollMs,
     logger: logger.child({ source: "admin" }),
   });
+  return { zk, admin };
+}
 
+/** Evaluates health from both sources' current views; logs when the verdict changes. */
+function healthReporter(config: ServiceConfig, zk: ZkSource, admin: AdminSource, logger: Logger): () => HealthReport {
   let disagreementsSince = new Map<string, number>();
   let lastVerdict = "";
-  const report = (): HealthReport => {
+  return () => {
     const r = evaluateHealth({
       now: Date.now(),
       topics: config.topics,
@@ -60,7 +69,27 @@ export function createService({ config, kafka, logger }: ServiceDeps): Service {
     }
     return r;
   };
+}
 
+function endpoints(report: () => HealthReport, stream: WordCountStream, metrics: ServiceMetrics): Endpoints {
+  return {
+    health: () => {
+      const { disagreementsSince: _memory, ...r } = report();
+      const body = { status: r.healthy ? "ok" : "unhealthy", ...r, checkedAt: new Date(r.checkedAt).toISOString() };
+      return { ok: r.healthy, body };
+    },
+    ready: () => {
+      const r = evaluateReadiness(stream.isJoined, report());
+      return { ok: r.ready, body: r };
+    },
+    stats: () => stream.stats(),
+    metrics: async () => ({ contentType: metrics.registry.contentType, text: await metrics.render() }),
+  };
+}
+
+export function createService({ config, kafka, logger }: ServiceDeps): Service {
+  const { zk, admin } = sources(config, kafka, logger);
+  const report = healthReporter(config, zk, admin, logger);
   const metrics = createMetrics({ groupId: config.groupId, report, offsets: () => admin.offsetsView() });
   const stream = new WordCountStream({
     kafka,
@@ -73,19 +102,7 @@ export function createService({ config, kafka, logger }: ServiceDeps): Service {
     onWindow: (w) => metrics.windowClosed(w),
     onCommitFailure: () => metrics.commitFailed(),
   });
-
-  const server = createHttpServer({
-    health: () => {
-      const { disagreementsSince: _memory, ...r } = report();
-      return { ok: r.healthy, body: { status: r.healthy ? "ok" : "unhealthy", ...r, checkedAt: new Date(r.checkedAt).toISOString() } };
-    },
-    ready: () => {
-      const r = evaluateReadiness(stream.isJoined, report());
-      return { ok: r.ready, body: r };
-    },
-    stats: () => stream.stats(),
-    metrics: async () => ({ contentType: metrics.registry.contentType, text: await metrics.render() }),
-  });
+  const server = createHttpServer(endpoints(report, stream, metrics));
   // Log health transitions even when nobody asks.
   let watchdog: NodeJS.Timeout | undefined;
 

@@ -3,9 +3,9 @@
 // /brokers/topics/<t>/partitions and each partition's state znode. Watches
 // fire once, so every read re-arms its own; a new session re-reads
 // everything; while disconnected the view is not live (health calls it stale).
-import * as zookeeper from "node-zookeeper-client";
-import { fixZookeeperClient } from "../lib/zookeeper/client-fix";
+import { State } from "node-zookeeper-client";
 import type { Logger } from "pino";
+import { createZkClient, getChildren, getData, getJson, type ZkClient, type ZkWatcher } from "../lib/zookeeper/client";
 import type { PartitionView, SourceView } from "./health";
 
 export interface ZkSourceOptions {
@@ -23,11 +23,8 @@ interface TopicState {
   states: Map<number, { leader: number | null; isr: number[] }>;
 }
 
-type ZkError = Error & { code?: number };
-const isNoNode = (err: unknown): boolean => (err as ZkError | null)?.code === zookeeper.Exception.NO_NODE;
-
 export class ZkSource {
-  private client: zookeeper.Client | undefined;
+  private client: ZkClient | undefined;
   private generation = 0;
   private connected = false;
   private synced = false;
@@ -39,7 +36,7 @@ export class ZkSource {
   private expiryTimer: NodeJS.Timeout | undefined;
   private closed = false;
   /** One watcher function per path and session: the client keeps a function once per path, so re-reads never pile up watchers. */
-  private watchers = new Map<string, (event: zookeeper.Event) => void>();
+  private watchers = new Map<string, ZkWatcher>();
 
   constructor(private readonly opts: ZkSourceOptions) {
     for (const t of opts.topics) this.topics.set(t, { replicas: null, error: undefined, states: new Map() });
@@ -75,24 +72,24 @@ export class ZkSource {
     this.client?.close();
     const generation = ++this.generation;
     this.watchers = new Map();
-    fixZookeeperClient();
-    const client = zookeeper.createClient(this.opts.connect, { sessionTimeout: this.opts.sessionTimeoutMs, spinDelay: 200, retries: 1 });
+    const { connect, sessionTimeoutMs } = this.opts;
+    const client = createZkClient(connect, { sessionTimeoutMs, spinDelayMs: 200, retries: 1 });
     this.client = client;
     const current = () => generation === this.generation && !this.closed;
-    client.on("state", (state: zookeeper.State) => {
+    client.on("state", (state: State) => {
       if (!current()) return;
-      if (state === zookeeper.State.SYNC_CONNECTED) {
+      if (state === State.SYNC_CONNECTED) {
         clearTimeout(this.expiryTimer);
         this.connected = true;
         this.opts.logger.info({ zookeeper: this.opts.connect }, "zookeeper connected; reading cluster state");
         void this.readAll(client, current);
-      } else if (state === zookeeper.State.DISCONNECTED) {
+      } else if (state === State.DISCONNECTED) {
         this.markDisconnected("disconnected");
         // The library reports expiry only once it reconnects; if the server
         // stays away past the session timeout, the session is gone anyway.
         clearTimeout(this.expiryTimer);
         this.expiryTimer = setTimeout(() => current() && !this.connected && this.newSession(), this.opts.sessionTimeoutMs);
-      } else if (state === zookeeper.State.EXPIRED) {
+      } else if (state === State.EXPIRED) {
         this.markDisconnected("session expired");
         this.newSession();
       }
@@ -110,7 +107,7 @@ export class ZkSource {
     this.lastError = `zookeeper ${why}`;
   }
 
-  private async readAll(client: zookeeper.Client, current: () => boolean): Promise<void> {
+  private async readAll(client: ZkClient, current: () => boolean): Promise<void> {
     try {
       await Promise.all([this.readBrokers(client, current), this.readController(client, current), ...[...this.topics.keys()].map((t) => this.readTopic(client, current, t))]);
       if (!current() || !this.connected) return;
@@ -126,7 +123,7 @@ export class ZkSource {
   }
 
   /** The path's one-shot watch: any event re-reads the path, which arms it again. */
-  private rearm(path: string, current: () => boolean, read: () => Promise<void>): (event: zookeeper.Event) => void {
+  private rearm(path: string, current: () => boolean, read: () => Promise<void>): ZkWatcher {
     const known = this.watchers.get(path);
     if (known) return known;
     const watcher = (): void => {
@@ -141,49 +138,28 @@ export class ZkSource {
     return watcher;
   }
 
-  private getChildren(client: zookeeper.Client, path: string, watcher: (e: zookeeper.Event) => void): Promise<string[] | null> {
-    return new Promise((resolve, reject) =>
-      client.getChildren(path, watcher, (err, children) => {
-        if (!err) return resolve(children);
-        if (!isNoNode(err)) return reject(err);
-        // Not there yet: watch for it to appear.
-        client.exists(path, watcher, (e2, stat) => (e2 ? reject(e2) : stat ? resolve(this.getChildren(client, path, watcher)) : resolve(null)));
-      }),
-    );
-  }
-
-  private getData(client: zookeeper.Client, path: string, watcher: (e: zookeeper.Event) => void): Promise<string | null> {
-    return new Promise((resolve, reject) =>
-      client.getData(path, watcher, (err, data) => {
-        if (!err) return resolve(data ? data.toString("utf8") : "");
-        if (!isNoNode(err)) return reject(err);
-        client.exists(path, watcher, (e2, stat) => (e2 ? reject(e2) : stat ? resolve(this.getData(client, path, watcher)) : resolve(null)));
-      }),
-    );
-  }
-
-  private async readBrokers(client: zookeeper.Client, current: () => boolean): Promise<void> {
+  private async readBrokers(client: ZkClient, current: () => boolean): Promise<void> {
     const watcher = this.rearm("/brokers/ids", current, () => this.readBrokers(client, current));
-    const ids = await this.getChildren(client, "/brokers/ids", watcher);
+    const ids = await getChildren(client, "/brokers/ids", watcher);
     if (!current()) return;
     this.brokers = (ids ?? []).map(Number).sort((a, b) => a - b);
     this.opts.onChange?.("brokers");
   }
 
-  private async readController(client: zookeeper.Client, current: () => boolean): Promise<void> {
+  private async readController(client: ZkClient, current: () => boolean): Promise<void> {
     const watcher = this.rearm("/controller", current, () => this.readController(client, current));
-    const json = await this.getData(client, "/controller", watcher);
+    const znode = await getJson<{ brokerid: number }>(client, "/controller", watcher);
     if (!current()) return;
-    this.controller = json ? (JSON.parse(json) as { brokerid: number }).brokerid : null;
+    this.controller = znode?.brokerid ?? null;
     this.opts.onChange?.("controller");
   }
 
-  private async readTopic(client: zookeeper.Client, current: () => boolean, topic: string): Promise<void> {
+  private async readTopic(client: ZkClient, current: () => boolean, topic: string): Promise<void> {
     const t = this.topics.get(topic);
     if (!t) return;
     const base = `/brokers/topics/${topic}`;
     const topicWatcher = this.rearm(base, current, () => this.readTopic(client, current, topic));
-    const json = await this.getData(client, base, topicWatcher);
+    const json = await getData(client, base, topicWatcher);
     if (!current()) return;
     if (json === null) {
       t.replicas = null;
@@ -198,24 +174,24 @@ export class ZkSource {
     await this.readPartitions(client, current, topic);
   }
 
-  private async readPartitions(client: zookeeper.Client, current: () => boolean, topic: string): Promise<void> {
+  private async readPartitions(client: ZkClient, current: () => boolean, topic: string): Promise<void> {
     const t = this.topics.get(topic);
     if (!t) return;
     const path = `/brokers/topics/${topic}/partitions`;
     const watcher = this.rearm(path, current, () => this.readPartitions(client, current, topic));
-    const children = (await this.getChildren(client, path, watcher)) ?? [];
+    const children = (await getChildren(client, path, watcher)) ?? [];
     if (!current()) return;
     const wanted = new Set(children.map(Number));
     for (const p of t.states.keys()) if (!wanted.has(p)) t.states.delete(p);
     await Promise.all([...wanted].map((p) => this.readState(client, current, topic, p)));
   }
 
-  private async readState(client: zookeeper.Client, current: () => boolean, topic: string, partition: number): Promise<void> {
+  private async readState(client: ZkClient, current: () => boolean, topic: string, partition: number): Promise<void> {
     const t = this.topics.get(topic);
     if (!t) return;
     const path = `/brokers/topics/${topic}/partitions/${partition}/state`;
     const watcher = this.rearm(path, current, () => this.readState(client, current, topic, partition));
-    const json = await this.getData(client, path, watcher);
+    const json = await getData(client, path, watcher);
     if (!current()) return;
     if (json === null) {
       t.states.delete(partition);

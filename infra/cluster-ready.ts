@@ -1,7 +1,10 @@
 // A dynamic resource that exists once the cluster is ready: ZooKeeper lists
 // every expected broker and a controller has been elected. `dependsOn` only
 // orders creation; this waits for the condition, with a deadline.
+// Pulumi serializes the provider with what it calls; lib/ requires inside its functions.
 import * as pulumi from "@pulumi/pulumi";
+import { done, notYet, pollUntil } from "../lib/poll";
+import { readBrokerRegistrations, withZk } from "../lib/zookeeper/client";
 
 export interface ClusterReadyInputs {
   readonly zookeeperConnect: string;
@@ -14,40 +17,29 @@ export interface ClusterReadyOutputs extends ClusterReadyInputs {
   readonly controller: number;
 }
 
+/** Polls ZooKeeper every 200 ms, a new session each time, until every expected broker and a controller are listed. */
 async function waitReady(inputs: ClusterReadyInputs): Promise<number> {
-  const zookeeper = require("node-zookeeper-client") as typeof import("node-zookeeper-client");
-  const deadline = Date.now() + inputs.timeoutMs;
-  let seen = "nothing (ZooKeeper did not answer)";
-  for (;;) {
-    const client = zookeeper.createClient(inputs.zookeeperConnect, { sessionTimeout: 6_000, spinDelay: 200, retries: 0 });
-    try {
-      const connected = await new Promise<boolean>((resolve) => {
-        client.once("connected", () => resolve(true));
-        setTimeout(() => resolve(false), 2_000);
-        client.connect();
-      });
-      if (connected) {
-        const ids = await new Promise<number[]>((resolve) =>
-          client.getChildren("/brokers/ids", (err, children) => resolve(err ? [] : children.map(Number))),
-        );
-        const controller = await new Promise<number | null>((resolve) =>
-          client.getData("/controller", (err, data) =>
-            resolve(err || !data ? null : (JSON.parse(data.toString("utf8")) as { brokerid: number }).brokerid),
-          ),
-        );
-        seen = `brokers [${ids.sort().join(", ")}], controller ${controller ?? "none"}`;
-        if (controller !== null && inputs.brokerIds.every((id) => ids.includes(id))) return controller;
-      }
-    } finally {
-      client.close();
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `cluster not ready after ${inputs.timeoutMs} ms: expected brokers [${inputs.brokerIds.join(", ")}] and a controller in ZooKeeper at ${inputs.zookeeperConnect}, saw ${seen}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const expected = (ids: readonly number[]): boolean => inputs.brokerIds.every((id) => ids.includes(id));
+  return pollUntil(
+    async () => {
+      const read = withZk(inputs.zookeeperConnect, { timeoutMs: 2_000 }, readBrokerRegistrations);
+      const state = await read.catch(() => null);
+      if (!state) return notYet();
+      const seen = `brokers [${state.brokerIds.join(", ")}], controller ${state.controller ?? "none"}`;
+      return state.controller !== null && expected(state.brokerIds) ? done(state.controller) : notYet(seen);
+    },
+    {
+      timeoutMs: inputs.timeoutMs,
+      intervalMs: 200,
+      what: "the cluster to be ready",
+      timeoutError: (seen) =>
+        new Error(
+          `cluster not ready after ${inputs.timeoutMs} ms: expected brokers [${inputs.brokerIds.join(", ")}] ` +
+            `and a controller in ZooKeeper at ${inputs.zookeeperConnect}, ` +
+            `saw ${seen || "nothing (ZooKeeper did not answer)"}`,
+        ),
+    },
+  );
 }
 
 export const clusterReadyProvider: pulumi.dynamic.ResourceProvider<ClusterReadyInputs, ClusterReadyOutputs> = {

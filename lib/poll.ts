@@ -2,7 +2,10 @@
 // project uses (readiness, cluster-ready, topic health, test harnesses).
 //
 // Dynamic providers that Pulumi serializes call this too, so it captures
-// nothing and requires nothing.
+// nothing and requires nothing. Serialized, a class is rewritten as a function
+// that calls Error as a function, which sets no message on `this`: errors
+// thrown there set their message themselves (as PollTimeoutError does), or
+// are plain Errors (timeoutError, abort).
 
 export interface PollOptions {
   /** Give up after this long (ms). */
@@ -13,7 +16,12 @@ export interface PollOptions {
   readonly what: string;
   /** Stops the wait at once with this error when it returns one (a process that exited). */
   readonly abort?: () => Promise<Error | undefined> | Error | undefined;
+  /** The error to throw when the deadline passes, given the last thing seen; default PollTimeoutError. */
+  readonly timeoutError?: (seen: string) => Promise<Error> | Error;
 }
+
+const timeoutMessage = (what: string, timeoutMs: number, last: string): string =>
+  `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (saw ${last})` : ""}`;
 
 /** Thrown when a poll's deadline passes; `last` is what the last attempt saw. */
 export class PollTimeoutError extends Error {
@@ -23,7 +31,8 @@ export class PollTimeoutError extends Error {
     readonly timeoutMs: number,
     readonly last: string,
   ) {
-    super(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (saw ${last})` : ""}`);
+    super(timeoutMessage(what, timeoutMs, last));
+    this.message ||= timeoutMessage(what, timeoutMs, last); // serialized: see the top
     this.name = "PollTimeoutError";
   }
 }
@@ -48,7 +57,9 @@ export async function pollUntil<T>(attempt: () => Promise<Attempt<T>> | Attempt<
     const a = await attempt();
     if (a.done) return a.value;
     seen = a.seen ?? seen;
-    if (Date.now() > deadline) throw new PollTimeoutError(opts.what, opts.timeoutMs, seen);
+    if (Date.now() > deadline) {
+      throw opts.timeoutError ? await opts.timeoutError(seen) : new PollTimeoutError(opts.what, opts.timeoutMs, seen);
+    }
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 200));
   }
 }

@@ -7,7 +7,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { bundleService, serviceNodeFlags } from "../stack/consumer-bundle";
-import { quietKafkajsTimers } from "../lib/kafkajs/quiet-timers";
+import { kafkajs } from "../lib/kafkajs";
+import { done, notYet, pollUntil, waitFor } from "../lib/poll";
 
 const ROOT = path.resolve(__dirname, "..");
 /** tsx's loader in this process (no tsx CLI wrapper), so the child's pid is the service's. */
@@ -73,9 +74,11 @@ export async function startService(env: Record<string, string>, { timeoutMs = 30
     },
   };
   try {
-    await waitUntil(`${svc.baseUrl}/health to answer`, timeoutMs, async () => {
-      if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}:\n${out}`);
-      return (await getJson(`${svc.baseUrl}/health`).catch(() => null)) !== null;
+    await waitFor(async () => (await getJson(`${svc.baseUrl}/health`).catch(() => null)) !== null, {
+      timeoutMs,
+      intervalMs: 100,
+      what: `${svc.baseUrl}/health to answer`,
+      abort: () => (child.exitCode !== null ? new Error(`service exited with ${child.exitCode}:\n${out}`) : undefined),
     });
   } catch (err) {
     await svc.stop("SIGKILL");
@@ -95,16 +98,23 @@ export async function getJson<T = any>(url: string): Promise<JsonAnswer<T>> {
 }
 
 /** Polls `check` every `everyMs` until it returns a truthy value; throws with `what` and the last value after the deadline. */
-export async function waitUntil<T>(what: string, timeoutMs: number, check: () => Promise<T | false | null | undefined>, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+export function waitUntil<T>(what: string, timeoutMs: number, check: () => Promise<T | false | null | undefined>, everyMs = 100): Promise<T> {
   let last: unknown;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    last = v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+  return pollUntil(
+    async () => {
+      const v = await check();
+      if (v) return done(v);
+      last = v;
+      return notYet();
+    },
+    {
+      timeoutMs,
+      intervalMs: everyMs,
+      what,
+      timeoutError: () =>
+        new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`),
+    },
+  );
 }
 
 /** Polls /health until `ok(answer)`; returns that answer, or throws with the last one. */
@@ -122,8 +132,7 @@ export async function waitForHealth(baseUrl: string, what: string, timeoutMs: nu
 
 /** Creates a topic with kafkajs and waits for its leaders. */
 export async function createTopic(bootstrapServers: string, topic: string, partitions: number, replicationFactor: number): Promise<void> {
-  quietKafkajsTimers();
-  const { Kafka, logLevel } = await import("kafkajs");
+  const { Kafka, logLevel } = kafkajs();
   const admin = new Kafka({ brokers: bootstrapServers.split(","), logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {

@@ -9,6 +9,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { waitFor } from "../lib/poll";
 import { killGroup, killOnExit, removeOnExit } from "./exit-cleanup";
 
 const exec = promisify(execFile);
@@ -111,22 +112,75 @@ async function loginFails(host: SshHost): Promise<string | undefined> {
   }
 }
 
-export async function startSshHosts(options: SshHostsOptions): Promise<SshHosts> {
-  const readyTimeoutMs = options.readyTimeoutMs ?? 20_000;
-  if (!fs.existsSync(SSHD)) throw new SshdStartError(`${SSHD} not found; install openssh-server (npm run setup does)`, "");
-  // unshare --pid and sshd's privilege separation directory need root.
-  if (process.getuid?.() !== 0) throw new SshdStartError("the sshd harness runs as root (a PID namespace per sshd); run the ssh end-to-end test as root", "");
-  const user = os.userInfo().username;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kafka-cluster-sshd-"));
-  const dirRemoved = removeOnExit(dir);
-  const children: ChildProcess[] = [];
+/** One started sshd: the host it serves, its process and its log. */
+interface Sshd {
+  readonly host: SshHost;
+  readonly child: ChildProcess;
+  readonly log: string;
+}
 
+/** The client key pair in `dir`: its private key, and the authorized_keys file every sshd reads. */
+async function clientKey(dir: string): Promise<{ privateKey: string; authorizedKeys: string }> {
+  const key = path.join(dir, "client_ed25519");
+  await exec("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "kafka-cluster-test", "-f", key]);
+  const authorizedKeys = path.join(dir, "authorized_keys");
+  fs.copyFileSync(`${key}.pub`, authorizedKeys);
+  return { privateKey: fs.readFileSync(key, "utf8"), authorizedKeys };
+}
+
+/** Writes one host's key and config under `dir` and starts its sshd. */
+async function spawnSshd(dir: string, host: SshHost, authorizedKeys: string): Promise<Sshd> {
+  const { address, port, user } = host;
+  const hostDir = path.join(dir, address);
+  fs.mkdirSync(hostDir);
+  const hostKey = path.join(hostDir, "ssh_host_ed25519_key");
+  await exec("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", address, "-f", hostKey]);
+  const config = path.join(hostDir, "sshd_config");
+  const pidFile = path.join(hostDir, "sshd.pid");
+  fs.writeFileSync(config, renderSshdConfig({ address, port, hostKey, pidFile, authorizedKeys, user }));
+  const log = path.join(hostDir, "sshd.log");
+  const out = fs.openSync(log, "a");
+  // setpriv: dies with this process; unshare: a PID namespace of its own,
+  // torn down with sshd, so processes started over SSH die with it too.
+  const child = spawn(
+    "setpriv",
+    ["--pdeathsig", "KILL", "--", "unshare", "--pid", "--fork", "--kill-child", "--mount-proc", "--", SSHD, "-D", "-e", "-f", config],
+    { cwd: hostDir, detached: true, stdio: ["ignore", out, out] },
+  );
+  fs.closeSync(out);
+  killOnExit(child);
+  return { host, child, log };
+}
+
+/**
+ * Ready: each sshd answers with its banner (polled until one deadline for
+ * all), then a key login runs a command (once: a failure there is no race).
+ */
+async function waitForSshds(sshds: readonly Sshd[], readyTimeoutMs: number): Promise<void> {
+  const deadline = Date.now() + readyTimeoutMs;
+  for (const { host, child, log } of sshds) {
+    const at = `sshd for ${host.address}:${host.port}`;
+    const exited = (): boolean => child.exitCode !== null || child.signalCode !== null;
+    await waitFor(() => answersBanner(host.address, host.port), {
+      timeoutMs: Math.max(0, deadline - Date.now()),
+      intervalMs: 50,
+      what: `${at} to send its SSH banner`,
+      abort: () => (exited() ? new SshdStartError(`${at} exited during start-up`, tail(log)) : undefined),
+      timeoutError: () => new SshdStartError(`${at} sent no SSH banner within ${readyTimeoutMs} ms`, tail(log)),
+    });
+    const failure = await loginFails(host);
+    if (failure !== undefined) throw new SshdStartError(`${at} refused the test key's login: ${failure}`, tail(log));
+  }
+}
+
+/** SIGTERM to each sshd's group (SIGKILL after 5 s), then the temp dir goes; once. */
+function stopper(dir: string, sshds: readonly Sshd[], dirRemoved: () => void): () => Promise<void> {
   let stopped = false;
-  const stop = async (): Promise<void> => {
+  return async () => {
     if (stopped) return;
     stopped = true;
     await Promise.all(
-      children.map(async (child) => {
+      sshds.map(async ({ child }) => {
         if (child.exitCode !== null || child.signalCode !== null) return;
         const exited = once(child, "exit");
         killGroup(child, "SIGTERM");
@@ -138,64 +192,27 @@ export async function startSshHosts(options: SshHostsOptions): Promise<SshHosts>
     fs.rmSync(dir, { recursive: true, force: true });
     dirRemoved();
   };
+}
 
+export async function startSshHosts(options: SshHostsOptions): Promise<SshHosts> {
+  if (!fs.existsSync(SSHD)) throw new SshdStartError(`${SSHD} not found; install openssh-server (npm run setup does)`, "");
+  // unshare --pid and sshd's privilege separation directory need root.
+  if (process.getuid?.() !== 0) {
+    throw new SshdStartError("the sshd harness runs as root (a PID namespace per sshd); run the ssh end-to-end test as root", "");
+  }
+  const user = os.userInfo().username;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kafka-cluster-sshd-"));
+  const sshds: Sshd[] = [];
+  const stop = stopper(dir, sshds, removeOnExit(dir));
   try {
-    const clientKey = path.join(dir, "client_ed25519");
-    await exec("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "kafka-cluster-test", "-f", clientKey]);
-    const privateKey = fs.readFileSync(clientKey, "utf8");
-    const authorizedKeys = path.join(dir, "authorized_keys");
-    fs.copyFileSync(`${clientKey}.pub`, authorizedKeys);
+    const { privateKey, authorizedKeys } = await clientKey(dir);
     // sshd's privilege separation directory; a fresh container may lack it.
     fs.mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
-
-    const hosts: SshHost[] = [];
-    const logs: string[] = [];
     for (const address of options.addresses) {
-      const hostDir = path.join(dir, address);
-      fs.mkdirSync(hostDir);
-      const hostKey = path.join(hostDir, "ssh_host_ed25519_key");
-      await exec("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", address, "-f", hostKey]);
-      const config = path.join(hostDir, "sshd_config");
-      fs.writeFileSync(
-        config,
-        renderSshdConfig({ address, port: options.port, hostKey, pidFile: path.join(hostDir, "sshd.pid"), authorizedKeys, user }),
-      );
-      const log = path.join(hostDir, "sshd.log");
-      const out = fs.openSync(log, "a");
-      // setpriv: dies with this process; unshare: a PID namespace of its own,
-      // torn down with sshd, so processes started over SSH die with it too.
-      const child = spawn(
-        "setpriv",
-        ["--pdeathsig", "KILL", "--", "unshare", "--pid", "--fork", "--kill-child", "--mount-proc", "--", SSHD, "-D", "-e", "-f", config],
-        { cwd: hostDir, detached: true, stdio: ["ignore", out, out] },
-      );
-      fs.closeSync(out);
-      killOnExit(child);
-      children.push(child);
-      hosts.push({ address, port: options.port, user, privateKey });
-      logs.push(log);
+      sshds.push(await spawnSshd(dir, { address, port: options.port, user, privateKey }, authorizedKeys));
     }
-
-    // Ready: each sshd answers with its banner (polled until a deadline),
-    // then a key login runs a command (once: a failure there is no race).
-    const deadline = Date.now() + readyTimeoutMs;
-    for (const [i, host] of hosts.entries()) {
-      const child = children[i]!;
-      while (!(await answersBanner(host.address, host.port))) {
-        if (child.exitCode !== null || child.signalCode !== null) {
-          throw new SshdStartError(`sshd for ${host.address}:${host.port} exited during start-up`, tail(logs[i]!));
-        }
-        if (Date.now() > deadline) {
-          throw new SshdStartError(`sshd for ${host.address}:${host.port} sent no SSH banner within ${readyTimeoutMs} ms`, tail(logs[i]!));
-        }
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      const failure = await loginFails(host);
-      if (failure !== undefined) {
-        throw new SshdStartError(`sshd for ${host.address}:${host.port} refused the test key's login: ${failure}`, tail(logs[i]!));
-      }
-    }
-    return { hosts, stop };
+    await waitForSshds(sshds, options.readyTimeoutMs ?? 20_000);
+    return { hosts: sshds.map((s) => s.host), stop };
   } catch (err) {
     await stop();
     throw err;

@@ -111,11 +111,6 @@ export async function main(argv: readonly string[], out: (line: string) => void,
 }
 
 if (require.main === module) {
-  // kafkajs 2.2 sets timers Node 24 warns about (TimeoutNegativeWarning); they are harmless here.
-  process.removeAllListeners("warning");
-  process.on("warning", (w) => {
-    if (w.name !== "TimeoutNegativeWarning") console.error(w);
-  });
   main(process.argv.slice(2), (l) => process.stdout.write(`${l}\n`), (l) => process.stderr.write(`${l}\n`)).then(
     // exitCode, not exit(): a piped stdout must drain first.
     (code) => (process.exitCode = code),

@@ -4,8 +4,9 @@
 // which has no topic ids).
 import type { Admin } from "kafkajs";
 import type { ConfigEntryState, PartitionReassignmentState, PartitionState, TopicState } from "./describe";
-import { tolerateOfflinePartitions } from "../lib/kafkajs/offline-partitions";
-import { quietKafkajsTimers } from "../lib/kafkajs/quiet-timers";
+import { KafkaClusterError } from "../lib/errors";
+import { kafkajs } from "../lib/kafkajs";
+import { getJson, withZk } from "../lib/zookeeper/client";
 
 /** Kafka's internal topics (org.apache.kafka.common.internals.Topic.isInternal). */
 export const INTERNAL_TOPICS: readonly string[] = ["__consumer_offsets", "__transaction_state"];
@@ -34,7 +35,7 @@ export interface ClusterSnapshot {
   readonly warnings: string[];
 }
 
-export class ClusterUnreachableError extends Error {
+export class ClusterUnreachableError extends KafkaClusterError {
   readonly retriable = true;
   constructor(readonly bootstrapServers: string, cause: unknown) {
     super(`cannot reach the Kafka cluster at ${bootstrapServers}: ${(cause as Error).message}`);
@@ -42,7 +43,7 @@ export class ClusterUnreachableError extends Error {
   }
 }
 
-export class UnknownTopicsError extends Error {
+export class UnknownTopicsError extends KafkaClusterError {
   readonly retriable = false;
   constructor(readonly topics: readonly string[], bootstrapServers: string) {
     super(`${topics.length > 1 ? "topics" : "topic"} ${topics.map((t) => `'${t}'`).join(", ")} ${topics.length > 1 ? "do" : "does"} not exist in the cluster at ${bootstrapServers}`);
@@ -51,13 +52,32 @@ export class UnknownTopicsError extends Error {
 }
 
 export async function observeTopics(options: ObserveOptions): Promise<ClusterSnapshot> {
-  tolerateOfflinePartitions();
-  quietKafkajsTimers();
-  const { Kafka, logLevel } = require("kafkajs") as typeof import("kafkajs");
   const timeoutMs = options.timeoutMs ?? 5_000;
+  const admin = await connectAdmin(options.bootstrapServers, timeoutMs);
+  try {
+    const names = await selectTopics(admin, options);
+    const { brokers } = await admin.describeCluster();
+    const liveBrokers = brokers.map((b) => b.nodeId).sort((a, b) => a - b);
+    if (names.length === 0) return { topics: [], liveBrokers, warnings: [] };
+    const warnings: string[] = [];
+    const zookeeperConnect = options.zookeeperConnect ?? (await brokerZookeeperConnect(admin, liveBrokers[0]));
+    const ids = zookeeperConnect
+      ? await topicIds(zookeeperConnect, names, timeoutMs).catch((err: Error) => {
+          warnings.push(`topic ids left out: ${err.message}`);
+          return new Map<string, string>();
+        })
+      : new Map<string, string>();
+    return { topics: await describeTopics(admin, names, ids), liveBrokers, warnings };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function connectAdmin(bootstrapServers: string, timeoutMs: number): Promise<Admin> {
+  const { Kafka, logLevel } = kafkajs();
   const kafka = new Kafka({
     clientId: "kafka-cluster-describe",
-    brokers: options.bootstrapServers.split(","),
+    brokers: bootstrapServers.split(","),
     logLevel: logLevel.NOTHING,
     connectionTimeout: timeoutMs,
     requestTimeout: timeoutMs,
@@ -67,53 +87,47 @@ export async function observeTopics(options: ObserveOptions): Promise<ClusterSna
   try {
     await admin.connect();
   } catch (err) {
-    throw new ClusterUnreachableError(options.bootstrapServers, err);
+    throw new ClusterUnreachableError(bootstrapServers, err);
   }
-  try {
-    const all = (await admin.listTopics()).sort();
-    const missing = (options.topics ?? []).filter((t) => !all.includes(t));
-    if (missing.length) throw new UnknownTopicsError(missing, options.bootstrapServers);
-    const names = (options.topics?.length ? all.filter((t) => options.topics!.includes(t)) : all).filter(
-      (t) => !(options.excludeInternal && INTERNAL_TOPICS.includes(t)),
-    );
-    const { brokers } = await admin.describeCluster();
-    const liveBrokers = brokers.map((b) => b.nodeId).sort((a, b) => a - b);
-    if (names.length === 0) return { topics: [], liveBrokers, warnings: [] };
+  return admin;
+}
 
-    const [{ topics: metadata }, configs, reassignments] = await Promise.all([
-      admin.fetchTopicMetadata({ topics: names }),
-      topicConfigs(admin, names),
-      ongoingReassignments(admin),
-    ]);
-    const warnings: string[] = [];
-    const zookeeperConnect = options.zookeeperConnect ?? (await brokerZookeeperConnect(admin, liveBrokers[0]));
-    const ids = zookeeperConnect
-      ? await topicIds(zookeeperConnect, names, timeoutMs).catch((err: Error) => {
-          warnings.push(`topic ids left out: ${err.message}`);
-          return new Map<string, string>();
-        })
-      : new Map<string, string>();
-    const byName = new Map(metadata.map((t) => [t.name, t]));
-    const topics = names.map((name): TopicState => {
-      const topicId = ids.get(name);
-      const partitions = (byName.get(name)?.partitions ?? []).map(
-        (p): PartitionState => {
-          const reassignment = reassignments.get(`${name}:${p.partitionId}`);
-          return {
-            partition: p.partitionId,
-            leader: p.leader >= 0 ? p.leader : null,
-            replicas: p.replicas,
-            isr: p.isr,
-            ...(reassignment ? { reassignment } : {}),
-          };
-        },
-      );
-      return { name, ...(topicId ? { topicId } : {}), partitions, configs: configs.get(name) ?? [] };
+/** The topics asked for (every topic when none is named), sorted; UnknownTopicsError names any that do not exist. */
+async function selectTopics(admin: Admin, options: ObserveOptions): Promise<string[]> {
+  const all = (await admin.listTopics()).sort();
+  const missing = (options.topics ?? []).filter((t) => !all.includes(t));
+  if (missing.length) throw new UnknownTopicsError(missing, options.bootstrapServers);
+  return (options.topics?.length ? all.filter((t) => options.topics!.includes(t)) : all).filter(
+    (t) => !(options.excludeInternal && INTERNAL_TOPICS.includes(t)),
+  );
+}
+
+/** Partitions (offline ones included: kafkajs is patched), configs and reassignments of each topic. */
+async function describeTopics(
+  admin: Admin,
+  names: readonly string[],
+  ids: ReadonlyMap<string, string>,
+): Promise<TopicState[]> {
+  const [{ topics: metadata }, configs, reassignments] = await Promise.all([
+    admin.fetchTopicMetadata({ topics: [...names] }),
+    topicConfigs(admin, names),
+    ongoingReassignments(admin),
+  ]);
+  const byName = new Map(metadata.map((t) => [t.name, t]));
+  return names.map((name): TopicState => {
+    const topicId = ids.get(name);
+    const partitions = (byName.get(name)?.partitions ?? []).map((p): PartitionState => {
+      const reassignment = reassignments.get(`${name}:${p.partitionId}`);
+      return {
+        partition: p.partitionId,
+        leader: p.leader >= 0 ? p.leader : null,
+        replicas: p.replicas,
+        isr: p.isr,
+        ...(reassignment ? { reassignment } : {}),
+      };
     });
-    return { topics, liveBrokers, warnings };
-  } finally {
-    await admin.disconnect();
-  }
+    return { name, ...(topicId ? { topicId } : {}), partitions, configs: configs.get(name) ?? [] };
+  });
 }
 
 async function topicConfigs(admin: Admin, names: readonly string[]): Promise<Map<string, ConfigEntryState[]>> {
@@ -168,24 +182,12 @@ async function brokerZookeeperConnect(admin: Admin, brokerId: number | undefined
 
 /** `topic_id` of each topic's /brokers/topics/<topic> znode (Kafka 3.x, ZooKeeper mode). */
 async function topicIds(zookeeperConnect: string, names: readonly string[], timeoutMs: number): Promise<Map<string, string>> {
-  const zookeeper = require("node-zookeeper-client") as typeof import("node-zookeeper-client");
-  const client = zookeeper.createClient(zookeeperConnect, { sessionTimeout: 6_000, spinDelay: 100, retries: 0 });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`ZooKeeper at ${zookeeperConnect} did not answer within ${timeoutMs} ms`)), timeoutMs);
-      client.once("connected", () => (clearTimeout(timer), resolve()));
-      client.connect();
-    });
-    const read = (topic: string): Promise<[string, string | undefined]> =>
-      new Promise((resolve) =>
-        client.getData(`/brokers/topics/${topic}`, (err, data) => {
-          const id = err || !data ? undefined : (JSON.parse(data.toString("utf8")) as { topic_id?: string }).topic_id;
-          resolve([topic, id]);
-        }),
-      );
+  return withZk(zookeeperConnect, { timeoutMs, spinDelayMs: 100 }, async (client) => {
+    const read = async (topic: string): Promise<[string, string | undefined]> => {
+      const znode = await getJson<{ topic_id?: string }>(client, `/brokers/topics/${topic}`).catch(() => null);
+      return [topic, znode?.topic_id];
+    };
     const pairs = await Promise.all(names.map(read));
     return new Map(pairs.filter((p): p is [string, string] => p[1] !== undefined));
-  } finally {
-    client.close();
-  }
+  });
 }

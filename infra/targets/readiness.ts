@@ -1,7 +1,10 @@
 // Waiting for a started process to be ready, from the machine running Pulumi:
 // a TCP port that accepts connections (ZooKeeper) or a broker id registered
 // in ZooKeeper (Kafka). Used inside dynamic providers, so modules are
-// required inside the functions and only plain values are captured.
+// required inside the functions and only plain values are captured; what it
+// imports from lib/ is written the same way and serialized with it.
+import { waitFor } from "../../lib/poll";
+import { exists, withZk } from "../../lib/zookeeper/client";
 
 export type Readiness =
   | { readonly kind: "tcp"; readonly host: string; readonly port: number }
@@ -27,34 +30,27 @@ function tcpOpen(host: string, port: number): Promise<boolean> {
   });
 }
 
+/** Whether ZooKeeper lists the broker; false when ZooKeeper does not answer within 2 s. */
 async function brokerRegistered(connect: string, id: number): Promise<boolean> {
-  const zookeeper = require("node-zookeeper-client") as typeof import("node-zookeeper-client");
-  const client = zookeeper.createClient(connect, { sessionTimeout: 6_000, spinDelay: 200, retries: 0 });
   try {
-    const connected = new Promise<boolean>((resolve) => {
-      client.once("connected", () => resolve(true));
-      setTimeout(() => resolve(false), 2_000);
-    });
-    client.connect();
-    if (!(await connected)) return false;
-    return await new Promise<boolean>((resolve) => client.exists(`/brokers/ids/${id}`, (err, stat) => resolve(!err && !!stat)));
-  } finally {
-    client.close();
+    return await withZk(connect, { timeoutMs: 2_000 }, (client) => exists(client, `/brokers/ids/${id}`));
+  } catch {
+    return false;
   }
 }
 
 /** Polls every 200 ms until ready; throws with the output tail if the process dies or time runs out. */
 export async function waitUntilReady(ready: Readiness, opts: WaitOptions): Promise<void> {
-  const deadline = Date.now() + opts.timeoutMs;
-  for (;;) {
-    if (!(await opts.alive())) {
-      throw new Error(`${opts.label}: process exited during start-up; last output:\n${await opts.tail()}`);
-    }
-    const ok = ready.kind === "tcp" ? await tcpOpen(ready.host, ready.port) : await brokerRegistered(ready.zookeeperConnect, ready.brokerId);
-    if (ok) return;
-    if (Date.now() > deadline) {
-      throw new Error(`${opts.label}: not ready after ${opts.timeoutMs} ms; last output:\n${await opts.tail()}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const check = (): Promise<boolean> =>
+    ready.kind === "tcp" ? tcpOpen(ready.host, ready.port) : brokerRegistered(ready.zookeeperConnect, ready.brokerId);
+  const tail = async (): Promise<string> => `; last output:\n${await opts.tail()}`;
+  await waitFor(check, {
+    timeoutMs: opts.timeoutMs,
+    intervalMs: 200,
+    what: `${opts.label} to be ready`,
+    // Plain Errors: serialized, a subclass of Error loses its message (see lib/poll.ts).
+    abort: async () =>
+      (await opts.alive()) ? undefined : new Error(`${opts.label}: process exited during start-up${await tail()}`),
+    timeoutError: async () => new Error(`${opts.label}: not ready after ${opts.timeoutMs} ms${await tail()}`),
+  });
 }

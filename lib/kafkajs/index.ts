@@ -4,6 +4,9 @@
 //   offline-partitions.ts  a partition error no longer throws away the whole
 //                          Metadata answer (kafkajs #639, #1460)
 //   quiet-timers.ts        no negative-timer warning on Node 24 (kafkajs #1751)
+// Type-only imports from "kafkajs" are fine anywhere; values that make a
+// client come from here. Metadata as one broker sent it, topic errors and
+// all, is lib/kafka/raw-metadata.ts (not a kafkajs client).
 import { tolerateOfflinePartitions } from "./offline-partitions";
 import { quietKafkajsTimers } from "./quiet-timers";
 

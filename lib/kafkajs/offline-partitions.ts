@@ -7,9 +7,7 @@
 // (leader -1, as the broker sent it) and still throws on topic errors.
 // It patches kafkajs's own response parsers in this process only; kafkajs is
 // pinned and in maintenance mode, and the describe tests exercise the patch.
-import * as path from "node:path";
-
-const METADATA_VERSIONS = [0, 1, 2, 3, 4, 5, 6];
+// A reader that needs topic errors kept too is lib/kafka/raw-metadata.ts.
 
 interface MetadataAnswer {
   readonly topicMetadata: ReadonlyArray<{ readonly topicErrorCode: number }>;
@@ -21,22 +19,33 @@ interface ResponseModule {
 
 let patched = false;
 
+/** kafkajs's Metadata response modules, v0 to v6. Literal paths, so that esbuild's bundles carry them. */
+function metadataResponses(): ResponseModule[] {
+  return [
+    require("kafkajs/src/protocol/requests/metadata/v0/response"),
+    require("kafkajs/src/protocol/requests/metadata/v1/response"),
+    require("kafkajs/src/protocol/requests/metadata/v2/response"),
+    require("kafkajs/src/protocol/requests/metadata/v3/response"),
+    require("kafkajs/src/protocol/requests/metadata/v4/response"),
+    require("kafkajs/src/protocol/requests/metadata/v5/response"),
+    require("kafkajs/src/protocol/requests/metadata/v6/response"),
+  ] as ResponseModule[];
+}
+
 export function tolerateOfflinePartitions(): void {
   if (patched) return;
-  const root = path.dirname(require.resolve("kafkajs/package.json"));
-  const { version } = require(path.join(root, "package.json")) as { version: string };
+  const { version } = require("kafkajs/package.json") as { version: string };
   if (version !== "2.2.4") {
     throw new Error(`lib/kafkajs/offline-partitions.ts patches kafkajs 2.2.4's metadata parsing; found kafkajs ${version}: check the patch still fits`);
   }
-  const { createErrorFromCode } = require(path.join(root, "src/protocol/error")) as { createErrorFromCode: (code: number) => Error };
+  const { createErrorFromCode } = require("kafkajs/src/protocol/error") as {
+    createErrorFromCode: (code: number) => Error;
+  };
   const parse = async (data: MetadataAnswer): Promise<MetadataAnswer> => {
     const failed = data.topicMetadata.find((t) => t.topicErrorCode !== 0);
     if (failed) throw createErrorFromCode(failed.topicErrorCode);
     return data;
   };
-  for (const v of METADATA_VERSIONS) {
-    const mod = require(path.join(root, `src/protocol/requests/metadata/v${v}/response`)) as ResponseModule;
-    mod.parse = parse;
-  }
+  for (const mod of metadataResponses()) mod.parse = parse;
   patched = true;
 }

@@ -11,21 +11,22 @@
 // pinned, and the consumer-service tests kill ZooKeeper under it.
 interface ConnectionManagerLike {
   pendingBuffer: Buffer | null;
+  /** Set once the fix is applied: marked on the prototype, so a second copy of this module (or a
+   * serialized one in a dynamic provider) sees it and does not wrap the methods twice. */
+  fixedByKafkaCluster?: true;
   socket?: { destroy(): void };
   onSocketData(buffer: Buffer): void;
   onSocketClosed(hasError: boolean): void;
 }
 
-let fixed = false;
-
 export function fixZookeeperClient(): void {
-  if (fixed) return;
   // Static requires: the consumer service runs as an esbuild bundle, which must carry the same module the client uses.
   const { version } = require("node-zookeeper-client/package.json") as { version: string };
   if (version !== "1.1.3") {
     throw new Error(`lib/zookeeper/client-fix.ts patches node-zookeeper-client 1.1.3; found ${version}: check the patch still fits`);
   }
   const proto = (require("node-zookeeper-client/lib/ConnectionManager.js") as { prototype: ConnectionManagerLike }).prototype;
+  if (proto.fixedByKafkaCluster) return;
   const onSocketData = proto.onSocketData;
   const onSocketClosed = proto.onSocketClosed;
   proto.onSocketData = function (this: ConnectionManagerLike, buffer: Buffer) {
@@ -42,5 +43,5 @@ export function fixZookeeperClient(): void {
     this.pendingBuffer = null;
     onSocketClosed.call(this, hasError);
   };
-  fixed = true;
+  proto.fixedByKafkaCluster = true;
 }

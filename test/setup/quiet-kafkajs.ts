@@ -1,5 +1,6 @@
-// Every test file that talks to Kafka gets kafkajs without its negative
-// request-queue timers (TimeoutNegativeWarning on Node 24; see lib/kafkajs/quiet-timers.ts).
-import { quietKafkajsTimers } from "../../lib/kafkajs/quiet-timers";
+// Every test file that talks to Kafka gets kafkajs as the project uses it: patched
+// (lib/kafkajs: no negative request-queue timers on Node 24, offline partitions
+// kept in metadata answers), however the test imports it.
+import { patchKafkajs } from "../../lib/kafkajs";
 
-quietKafkajsTimers();
+patchKafkajs();

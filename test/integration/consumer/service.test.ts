@@ -1,9 +1,12 @@
 // The consumer service as a real child process against its own real cluster
 // (this file kills brokers and ZooKeeper, so it does not share the global one).
-import { Kafka, logLevel, type Admin, type Producer } from "kafkajs";
+import type { Admin, Producer } from "kafkajs";
+import { kafkajs } from "../../../lib/kafkajs";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestCluster, type TestCluster } from "../../../support/cluster";
 import { getJson, startService, waitForHealth, waitUntil, type JsonAnswer, type ServiceProcess } from "../../../support/consumer-service";
+
+const { Kafka, logLevel } = kafkajs();
 
 // 127.0.22 by default: apart from the shared test cluster, whatever its prefix.
 const PREFIX = process.env.KAFKA_CLUSTER_CONSUMER_TEST_PREFIX ?? "127.0.22";
@@ -23,7 +26,7 @@ const rows = (a: JsonAnswer): PartitionRow[] => a.body.partitions as PartitionRo
 const row = (a: JsonAnswer, topic: string, partition: number): PartitionRow | undefined => rows(a).find((p) => p.topic === topic && p.partition === partition);
 
 let cluster: TestCluster;
-let kafka: Kafka;
+let kafka: InstanceType<typeof Kafka>;
 let admin: Admin;
 let producer: Producer;
 let service: ServiceProcess | undefined;

@@ -1,6 +1,8 @@
-import { Kafka, logLevel } from "kafkajs";
+import { kafkajs } from "../../../lib/kafkajs";
 import { describe, expect, inject, it } from "vitest";
 import { readClusterState } from "../../../support/zk";
+
+const { Kafka, logLevel } = kafkajs();
 
 const cluster = inject("cluster");
 

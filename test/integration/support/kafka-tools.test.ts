@@ -1,6 +1,5 @@
 // Kafka's own tools and kafkajs agree about the same cluster.
 import { randomUUID } from "node:crypto";
-import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   CONSOLE_PRODUCER,
@@ -8,7 +7,9 @@ import {
   parseTopicDescribe,
   runKafkaToolOk,
 } from "../../../support/kafka-tools";
+import { kafkajs } from "../../../lib/kafkajs";
 
+const { Kafka, logLevel } = kafkajs();
 const cluster = inject("cluster");
 const kafka = new Kafka({ clientId: "tools-test", brokers: cluster.bootstrapServers.split(","), logLevel: logLevel.NOTHING });
 const admin = kafka.admin();

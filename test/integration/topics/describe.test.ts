@@ -6,11 +6,13 @@ import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { Kafka, logLevel } from "kafkajs";
+import { kafkajs } from "../../../lib/kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { observeTopics } from "../../../topics/observe";
 import { startTestCluster, type TestCluster } from "../../../support/cluster";
 import { TOPIC_COMMAND, runKafkaToolOk } from "../../../support/kafka-tools";
+
+const { Kafka, logLevel } = kafkajs();
 
 const ROOT = path.join(__dirname, "..", "..", "..");
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");

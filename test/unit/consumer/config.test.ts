@@ -49,4 +49,24 @@ describe("consumer loadConfig", () => {
       expect((err as Error).message).toMatch(/^invalid environment \(6 problems\):\n {2}- KAFKA_BOOTSTRAP_SERVERS/);
     }
   });
+
+  it("takes Kafka's topic-name rule: refuses \".\", \"..\" and names over 249 characters", () => {
+    const problems = (env: Record<string, string>): readonly string[] => {
+      try {
+        loadConfig({ ...base, ...env });
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        expect((err as ConfigError).retriable).toBe(false);
+        return (err as ConfigError).problems;
+      }
+      return [];
+    };
+    expect(problems({ TOPICS: "a,." })).toEqual(['TOPICS: each entry must be a Kafka topic name, got "a,."']);
+    expect(problems({ CONSUME_TOPICS: ".." })).toEqual([
+      'CONSUME_TOPICS: each entry must be a Kafka topic name, got ".."',
+    ]);
+    expect(problems({ OUTPUT_TOPIC: "." })).toEqual(['OUTPUT_TOPIC: must be a Kafka topic name, got "."']);
+    expect(problems({ TOPICS: "x".repeat(250) })).toHaveLength(1);
+    expect(problems({ TOPICS: "x".repeat(249), OUTPUT_TOPIC: "a.b_c-1" })).toEqual([]);
+  });
 });

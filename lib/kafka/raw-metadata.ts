@@ -1,7 +1,17 @@
-// One Kafka Metadata request (v5) on a plain socket. kafkajs 2.2 throws away a
-// whole metadata answer when any partition carries an error (an offline
-// partition answers LEADER_NOT_AVAILABLE), and its admin client refreshes
-// metadata on every call; this reads the answer as it is, errors and all.
+// One Kafka Metadata request (v5) on a plain socket to one broker, and its
+// answer as the broker sent it. The project's one reader of raw metadata;
+// every kafkajs client gets the offline-partition patch instead
+// (lib/kafkajs/offline-partitions.ts). This stays for what a kafkajs client
+// cannot give even patched:
+//   - per-topic errors side by side with the other topics: kafkajs (patched
+//     too, on purpose, since its retries rely on it) throws the whole answer
+//     for one topic error, so a topic not created yet would hide the rest of
+//     the service's health report (consumer/admin-source.ts);
+//   - one broker's own view: the test harness asks each broker in turn
+//     whether it knows every broker and the controller (support/cluster.ts);
+//   - one request with one timeout, no client state or retries: a poll while
+//     brokers are down must end within its interval.
+// offlineReplicas is decoded because v5 carries it; nothing reads it today.
 import * as net from "node:net";
 
 export interface RawPartition {
