@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-// Four layers (see README.md, Tests, and docs/architecture.md): unit tests are pure; program tests run
+// Four layers (see docs/testing.md and docs/architecture.md): unit tests are pure; program tests run
 // index.ts under Pulumi mocks; integration tests
 // share one real cluster started by the global setup; end-to-end tests drive
 // the real Pulumi CLI and start what they need themselves.
@@ -26,7 +26,7 @@ export default defineConfig({
           name: "integration",
           include: ["test/integration/**/*.test.ts"],
           globalSetup: ["test/setup/cluster.ts"],
-          setupFiles: ["test/setup/quiet-kafkajs.ts"],
+          setupFiles: ["test/setup/kafkajs.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
@@ -35,7 +35,7 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
-          setupFiles: ["test/setup/quiet-kafkajs.ts"],
+          setupFiles: ["test/setup/kafkajs.ts"],
           testTimeout: 300_000,
           hookTimeout: 300_000,
         },

@@ -22,7 +22,7 @@ const imageRef = z
     'must be a Docker image reference such as "apache/kafka:3.9.2"',
   );
 
-/** Images of the `docker` target unless stack config names others (README: the docker target). */
+/** Images of the `docker` target unless stack config names others (docs/targets.md: the docker target). */
 export const DOCKER_IMAGES = {
   /** The Apache Kafka project's own image, tagged with the Kafka version. */
   kafka: (version: string): string => `apache/kafka:${version}`,
