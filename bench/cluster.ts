@@ -45,7 +45,16 @@ async function main(): Promise<void> {
     for (let i = 0; i < runs; i++) {
       up.push(await timed(() => pulumi(["up", "--yes", "--skip-preview"])));
       const readyUrl = (await pulumi(["stack", "output", "healthUrl"])).stdout.trim().replace(/\/health$/, "/ready");
-      settle.push(await timed(() => waitUntil(`${readyUrl} to answer 200`, 60_000, async () => (await fetch(readyUrl).catch(() => undefined))?.ok, 250)));
+      settle.push(
+        await timed(() =>
+          waitUntil(
+            `${readyUrl} to answer 200`,
+            60_000,
+            async () => (await fetch(readyUrl).catch(() => undefined))?.ok,
+            250,
+          ),
+        ),
+      );
       preview.push(await timed(() => pulumi(["preview", "--expect-no-changes"])));
       destroy.push(await timed(() => pulumi(["destroy", "--yes", "--skip-preview"])));
     }
@@ -54,12 +63,15 @@ async function main(): Promise<void> {
     fs.rmSync(work, { recursive: true, force: true });
   }
   const s = (ms: number[]): number[] => ms.map((m) => Math.round(m / 100) / 10);
-  printTable(`local target, ${runs} runs, ${os.cpus().length} cores (seconds; targets: up <= 30, destroy <= 10, no-op preview <= 5)`, [
-    summarize("pulumi up to a ready cluster (s)", s(up)),
-    summarize("  then until the consumer service is ready (s)", s(settle)),
-    summarize("no-op pulumi preview, stack settled (s)", s(preview)),
-    summarize("pulumi destroy (s)", s(destroy)),
-  ]);
+  printTable(
+    `local target, ${runs} runs, ${os.cpus().length} cores (seconds; targets: up <= 30, destroy <= 10, no-op preview <= 5)`,
+    [
+      summarize("pulumi up to a ready cluster (s)", s(up)),
+      summarize("  then until the consumer service is ready (s)", s(settle)),
+      summarize("no-op pulumi preview, stack settled (s)", s(preview)),
+      summarize("pulumi destroy (s)", s(destroy)),
+    ],
+  );
 }
 
 main().catch((err) => {

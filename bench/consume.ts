@@ -55,8 +55,21 @@ function kcatDrain(cluster: TestCluster): Promise<number> {
 function consoleDrain(cluster: TestCluster, count: number, group: string): Promise<number> {
   const log4j = path.join(__dirname, "../support/tools-log4j.properties");
   return timed("java", [
-    "-Xmx512m", "-XX:+UseSerialGC", `-Dlog4j.configuration=file:${log4j}`, "-cp", `${kafkaLibsDir()}/*`, CONSOLE_CONSUMER,
-    "--bootstrap-server", cluster.bootstrapServers, "--topic", TOPIC, "--from-beginning", "--max-messages", String(count), "--group", group,
+    "-Xmx512m",
+    "-XX:+UseSerialGC",
+    `-Dlog4j.configuration=file:${log4j}`,
+    "-cp",
+    `${kafkaLibsDir()}/*`,
+    CONSOLE_CONSUMER,
+    "--bootstrap-server",
+    cluster.bootstrapServers,
+    "--topic",
+    TOPIC,
+    "--from-beginning",
+    "--max-messages",
+    String(count),
+    "--group",
+    group,
   ]);
 }
 
@@ -66,26 +79,38 @@ function peakRssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-async function serviceDrain(cluster: TestCluster, count: number, group: string): Promise<{ ms: number; joinMs: number; rssMb: number }> {
+async function serviceDrain(
+  cluster: TestCluster,
+  count: number,
+  group: string,
+): Promise<{ ms: number; joinMs: number; rssMb: number }> {
   const started = performance.now();
-  const svc = await startService({
-    KAFKA_BOOTSTRAP_SERVERS: cluster.bootstrapServers,
-    ZOOKEEPER_CONNECT: cluster.zookeeperConnect,
-    TOPICS: TOPIC,
-    GROUP_ID: group,
-    WINDOW_MS: "1000",
-    HTTP_HOST: `${PREFIX}.1`,
-    HTTP_PORT: "18090",
-    LOG_LEVEL: "warn",
-    ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
-  }, { asDeployed: true });
+  const svc = await startService(
+    {
+      KAFKA_BOOTSTRAP_SERVERS: cluster.bootstrapServers,
+      ZOOKEEPER_CONNECT: cluster.zookeeperConnect,
+      TOPICS: TOPIC,
+      GROUP_ID: group,
+      WINDOW_MS: "1000",
+      HTTP_HOST: `${PREFIX}.1`,
+      HTTP_PORT: "18090",
+      LOG_LEVEL: "warn",
+      ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+    },
+    { asDeployed: true },
+  );
   try {
     let joinMs = NaN;
-    await waitUntil(`the service to count ${count} messages`, 600_000, async () => {
-      const { body } = await getJson(`${svc.baseUrl}/stats`);
-      if (Number.isNaN(joinMs) && body.joined) joinMs = performance.now() - started;
-      return body.messages >= count;
-    }, 20);
+    await waitUntil(
+      `the service to count ${count} messages`,
+      600_000,
+      async () => {
+        const { body } = await getJson(`${svc.baseUrl}/stats`);
+        if (Number.isNaN(joinMs) && body.joined) joinMs = performance.now() - started;
+        return body.messages >= count;
+      },
+      20,
+    );
     const ms = performance.now() - started;
     return { ms, joinMs, rssMb: peakRssMb(svc.child.pid!) };
   } finally {
@@ -102,7 +127,11 @@ async function main(): Promise<void> {
     await createTopic(cluster.bootstrapServers, TOPIC, 3, 3);
     const file = path.join(dir, "messages.txt");
     writeMessages(file, count);
-    const produceMs = await timed("kcat", ["-P", "-b", cluster.bootstrapServers, "-t", TOPIC, "-X", "linger.ms=20", "-X", "batch.size=1000000"], file);
+    const produceMs = await timed(
+      "kcat",
+      ["-P", "-b", cluster.bootstrapServers, "-t", TOPIC, "-X", "linger.ms=20", "-X", "batch.size=1000000"],
+      file,
+    );
     console.log(`produced ${count} messages of 100 bytes in ${(produceMs / 1000).toFixed(1)} s`);
 
     const rate = { kcat: [] as number[], console: [] as number[], service: [] as number[], joined: [] as number[] };
@@ -120,17 +149,22 @@ async function main(): Promise<void> {
       ratio.kcat.push((100 * sv) / k);
       ratio.console.push((100 * sv) / c);
       rss.push(s.rssMb);
-      console.log(`run ${i + 1}: kcat ${k.toFixed(0)}/s, console consumer ${c.toFixed(0)}/s, service ${sv.toFixed(0)}/s (joined its group after ${s.joinMs.toFixed(0)} ms), service peak RSS ${s.rssMb.toFixed(0)} MB`);
+      console.log(
+        `run ${i + 1}: kcat ${k.toFixed(0)}/s, console consumer ${c.toFixed(0)}/s, service ${sv.toFixed(0)}/s (joined its group after ${s.joinMs.toFixed(0)} ms), service peak RSS ${s.rssMb.toFixed(0)} MB`,
+      );
     }
-    printTable(`draining ${count} messages of 100 bytes from a 3x3 topic (process start to last message), ${runs} runs, ${os.cpus().length} cores`, [
-      summarize("kcat (messages/s)", rate.kcat),
-      summarize("console consumer (messages/s)", rate.console),
-      summarize("service (messages/s)", rate.service),
-      summarize("service, from joining its group (messages/s)", rate.joined),
-      summarize("service / kcat (%)", ratio.kcat),
-      summarize("service / console consumer (%)", ratio.console),
-      summarize("service peak RSS (MB)", rss),
-    ]);
+    printTable(
+      `draining ${count} messages of 100 bytes from a 3x3 topic (process start to last message), ${runs} runs, ${os.cpus().length} cores`,
+      [
+        summarize("kcat (messages/s)", rate.kcat),
+        summarize("console consumer (messages/s)", rate.console),
+        summarize("service (messages/s)", rate.service),
+        summarize("service, from joining its group (messages/s)", rate.joined),
+        summarize("service / kcat (%)", ratio.kcat),
+        summarize("service / console consumer (%)", ratio.console),
+        summarize("service peak RSS (MB)", rss),
+      ],
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
     await cluster.stop();

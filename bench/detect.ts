@@ -43,41 +43,59 @@ async function main(): Promise<void> {
   const zk = await connectZk(cluster.zookeeperConnect, { timeoutMs: 10_000, spinDelayMs: 100 });
   try {
     await createTopic(cluster.bootstrapServers, TOPIC, 3, 3);
-    svc = await startService({
-      KAFKA_BOOTSTRAP_SERVERS: cluster.bootstrapServers,
-      ZOOKEEPER_CONNECT: cluster.zookeeperConnect,
-      TOPICS: TOPIC,
-      GROUP_ID: "bench-detect",
-      HTTP_HOST: `${PREFIX}.1`,
-      HTTP_PORT: "18091",
-      LOG_LEVEL: "warn",
-    }, { asDeployed: true });
+    svc = await startService(
+      {
+        KAFKA_BOOTSTRAP_SERVERS: cluster.bootstrapServers,
+        ZOOKEEPER_CONNECT: cluster.zookeeperConnect,
+        TOPICS: TOPIC,
+        GROUP_ID: "bench-detect",
+        HTTP_HOST: `${PREFIX}.1`,
+        HTTP_PORT: "18091",
+        LOG_LEVEL: "warn",
+      },
+      { asDeployed: true },
+    );
     const floor: number[] = [];
     const seen: number[] = [];
     const gap: number[] = [];
     for (let i = 0; i < runs; i++) {
-      await waitUntil("200 from /health", 120_000, async () => (await getJson(`${svc!.baseUrl}/health`)).status === 200, 200);
+      await waitUntil(
+        "200 from /health",
+        120_000,
+        async () => (await getJson(`${svc!.baseUrl}/health`)).status === 200,
+        200,
+      );
       const partition = i % 3;
       const victim = (await partitionRow(svc, partition))!.leader!;
       const killedAt = Date.now();
       await cluster.stopBroker(victim, "SIGKILL");
-      await waitUntil(`a new leader for partition ${partition}`, 60_000, async () => {
-        const r = await partitionRow(svc!, partition);
-        return r !== undefined && r.leader !== victim;
-      }, 5);
+      await waitUntil(
+        `a new leader for partition ${partition}`,
+        60_000,
+        async () => {
+          const r = await partitionRow(svc!, partition);
+          return r !== undefined && r.leader !== victim;
+        },
+        5,
+      );
       const seenAt = Date.now();
       const changedAt = await stateMtime(zk, partition);
       floor.push(changedAt - killedAt);
       seen.push(seenAt - killedAt);
       gap.push(seenAt - changedAt);
-      console.log(`run ${i + 1}: broker ${victim} killed; znode changed after ${changedAt - killedAt} ms, /health showed it after ${seenAt - killedAt} ms`);
+      console.log(
+        `run ${i + 1}: broker ${victim} killed; znode changed after ${changedAt - killedAt} ms, /health showed it after ${seenAt - killedAt} ms`,
+      );
       await cluster.startBroker(victim);
     }
-    printTable(`detecting a killed partition leader, ${runs} runs, zookeeper.session.timeout.ms=6000, ${os.cpus().length} cores`, [
-      summarize("SIGKILL to state znode change (ms)", floor),
-      summarize("SIGKILL to /health showing it (ms)", seen),
-      summarize("znode change to /health (ms)", gap),
-    ]);
+    printTable(
+      `detecting a killed partition leader, ${runs} runs, zookeeper.session.timeout.ms=6000, ${os.cpus().length} cores`,
+      [
+        summarize("SIGKILL to state znode change (ms)", floor),
+        summarize("SIGKILL to /health showing it (ms)", seen),
+        summarize("znode change to /health (ms)", gap),
+      ],
+    );
   } finally {
     await svc?.stop("SIGTERM");
     zk.close();

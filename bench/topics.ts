@@ -40,7 +40,11 @@ function stackConfig(dataDir: string, topics: readonly string[]): string {
  * Creates topics one TopicCommand process at a time until all are made or
  * the budget is spent; returns each creation's milliseconds.
  */
-async function topicCommandCreates(bootstrapServers: string, names: readonly string[], budgetMs: number): Promise<number[]> {
+async function topicCommandCreates(
+  bootstrapServers: string,
+  names: readonly string[],
+  budgetMs: number,
+): Promise<number[]> {
   const times: number[] = [];
   const deadline = Date.now() + budgetMs;
   for (const name of names) {
@@ -48,8 +52,15 @@ async function topicCommandCreates(bootstrapServers: string, names: readonly str
     times.push(
       await timed(() =>
         runKafkaToolOk(TOPIC_COMMAND, [
-          "--bootstrap-server", bootstrapServers, "--create", "--topic", name,
-          "--partitions", String(PARTITIONS), "--replication-factor", String(REPLICATION_FACTOR),
+          "--bootstrap-server",
+          bootstrapServers,
+          "--create",
+          "--topic",
+          name,
+          "--partitions",
+          String(PARTITIONS),
+          "--replication-factor",
+          String(REPLICATION_FACTOR),
         ]),
       ),
     );
@@ -111,22 +122,28 @@ function printResults(count: number, ms: Timings): void {
   const perTopicPulumi = summarize("", ms.up).median / count;
   const perTopicCommand = commandMs.reduce((a, b) => a + b, 0) / commandMs.length;
   const sampled = commandMs.length < count;
-  printTable(`${count} topics (${PARTITIONS} partitions, RF ${REPLICATION_FACTOR}), local target, ${os.cpus().length} cores, seconds`, [
-    summarize("pulumi up: cluster only, to ready", [s(ms.cluster)]),
-    summarize(`pulumi up: +${count} topics (target <= 60)`, ms.up.map(s)),
-    summarize(`  the same, first round (brokers just started)`, [s(ms.up[0])]),
-    summarize(`no-op pulumi preview of ${count} topics (target <= 15)`, ms.preview.map(s)),
-    summarize(`pulumi up: -${count} topics (deletes)`, ms.remove.map(s)),
-    summarize("pulumi destroy: the cluster", [s(ms.destroy)]),
-    summarize(
-      sampled
-        ? `TopicCommand --create x${count} (extrapolated from ${commandMs.length})`
-        : `TopicCommand --create x${count}, one JVM each`,
-      [s(perTopicCommand * count)],
-    ),
-  ]);
+  printTable(
+    `${count} topics (${PARTITIONS} partitions, RF ${REPLICATION_FACTOR}), local target, ${os.cpus().length} cores, seconds`,
+    [
+      summarize("pulumi up: cluster only, to ready", [s(ms.cluster)]),
+      summarize(`pulumi up: +${count} topics (target <= 60)`, ms.up.map(s)),
+      summarize(`  the same, first round (brokers just started)`, [s(ms.up[0])]),
+      summarize(`no-op pulumi preview of ${count} topics (target <= 15)`, ms.preview.map(s)),
+      summarize(`pulumi up: -${count} topics (deletes)`, ms.remove.map(s)),
+      summarize("pulumi destroy: the cluster", [s(ms.destroy)]),
+      summarize(
+        sampled
+          ? `TopicCommand --create x${count} (extrapolated from ${commandMs.length})`
+          : `TopicCommand --create x${count}, one JVM each`,
+        [s(perTopicCommand * count)],
+      ),
+    ],
+  );
   printTable("per topic creation, milliseconds", [
-    summarize("KafkaTopic in one pulumi up (up time / topics)", ms.up.map((u) => Math.round(u / count))),
+    summarize(
+      "KafkaTopic in one pulumi up (up time / topics)",
+      ms.up.map((u) => Math.round(u / count)),
+    ),
     summarize("TopicCommand --create, one JVM per topic", commandMs.map(Math.round)),
   ]);
   console.log(
@@ -154,7 +171,11 @@ async function main(): Promise<void> {
     log(`cluster ready in ${Math.round(ms.cluster)} ms`);
     await topicRounds(pulumi, configFile, dataDir, names, rounds, ms);
     const bootstrapServers = ADDRESSES.map((a) => `${a}:9092`).join(",");
-    ms.command = await topicCommandCreates(bootstrapServers, names.map((n) => `${n}-tc`), budgetS * 1000);
+    ms.command = await topicCommandCreates(
+      bootstrapServers,
+      names.map((n) => `${n}-tc`),
+      budgetS * 1000,
+    );
     log(`TopicCommand created ${ms.command.length} topics in ${Math.round(ms.command.reduce((a, b) => a + b, 0))} ms`);
     ms.destroy = await timed(() => pulumi(["destroy", "--yes", "--skip-preview"]));
   } finally {

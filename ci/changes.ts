@@ -16,9 +16,14 @@ function topicDelta(a: TopicRow, b: TopicRow, olds: Props, news: Props): string[
     else if (!(k in a.config)) parts.push(`${k}=${b.config[k]} (new)`);
     else if (a.config[k] !== b.config[k]) parts.push(`${k} ${a.config[k]} → ${b.config[k]}`);
   }
-  if (news.bootstrapServers === UNKNOWN) parts.push("re-checked once the cluster is ready again (the topic itself is unchanged)");
-  else if (olds.bootstrapServers !== news.bootstrapServers) parts.push(`cluster address ${String(news.bootstrapServers)}`);
-  if (JSON.stringify(olds.policyExemption) !== JSON.stringify(news.policyExemption) || olds.allowDataLoss !== news.allowDataLoss) {
+  if (news.bootstrapServers === UNKNOWN)
+    parts.push("re-checked once the cluster is ready again (the topic itself is unchanged)");
+  else if (olds.bootstrapServers !== news.bootstrapServers)
+    parts.push(`cluster address ${String(news.bootstrapServers)}`);
+  if (
+    JSON.stringify(olds.policyExemption) !== JSON.stringify(news.policyExemption) ||
+    olds.allowDataLoss !== news.allowDataLoss
+  ) {
     parts.push("policy settings only");
   }
   return parts;
@@ -39,9 +44,19 @@ function topicChange(op: string, name: string, olds: Props | undefined, news: Pr
         }`,
       };
     case "update":
-      return { impact: "safe", resource, op, what: `in place: ${topicDelta(a!, b!, olds!, news!).join("; ") || "inputs only"}` };
+      return {
+        impact: "safe",
+        resource,
+        op,
+        what: `in place: ${topicDelta(a!, b!, olds!, news!).join("; ") || "inputs only"}`,
+      };
     case "delete":
-      return { impact: "destructive", resource, op, what: `deleted with its data (${a?.partitions ?? "?"} partitions)` };
+      return {
+        impact: "destructive",
+        resource,
+        op,
+        what: `deleted with its data (${a?.partitions ?? "?"} partitions)`,
+      };
     default: {
       const from = a?.name ?? name;
       const to = b?.name ?? name;
@@ -84,7 +99,9 @@ function propertiesDelta(before: string | undefined, after: string | undefined):
 /** Input keys that differ, for processes whose config file says nothing. */
 function changedKeys(olds: Props | undefined, news: Props | undefined): string[] {
   if (!olds || !news) return [];
-  return Object.keys({ ...olds, ...news }).filter((k) => k !== "__provider" && JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
+  return Object.keys({ ...olds, ...news }).filter(
+    (k) => k !== "__provider" && JSON.stringify(olds[k]) !== JSON.stringify(news[k]),
+  );
 }
 
 function processName(role: Role, p: Props | undefined, name: string): string {
@@ -95,7 +112,14 @@ function processName(role: Role, p: Props | undefined, name: string): string {
   return labelOf(p) ?? name;
 }
 
-function processChange(op: string, role: Role, type: string, name: string, olds: Props | undefined, news: Props | undefined): Change {
+function processChange(
+  op: string,
+  role: Role,
+  type: string,
+  name: string,
+  olds: Props | undefined,
+  news: Props | undefined,
+): Change {
   const resource = processName(role, news ?? olds, name);
   const config = role.kind === "broker" ? "server.properties" : role.kind === "zookeeper" ? "zoo.cfg" : undefined;
   const core = role.kind === "broker" || role.kind === "zookeeper";
@@ -108,7 +132,12 @@ function processChange(op: string, role: Role, type: string, name: string, olds:
     case "create":
       return { impact: "safe", resource, op, what: "starts" };
     case "update":
-      return { impact: "disruptive", resource, op, what: `restarts (${delta.length ? `${config}: ${delta.join("; ")}` : `changed: ${keys}`})` };
+      return {
+        impact: "disruptive",
+        resource,
+        op,
+        what: `restarts (${delta.length ? `${config}: ${delta.join("; ")}` : `changed: ${keys}`})`,
+      };
     case "delete":
       if (onVolume) return { impact: "disruptive", resource, op, what: "stopped (its data stays on its volume)" };
       return core
@@ -117,7 +146,12 @@ function processChange(op: string, role: Role, type: string, name: string, olds:
     default:
       if (onVolume) {
         const why = delta.length ? `${config}: ${delta.join("; ")}` : `${keys} changed`;
-        return { impact: "disruptive", resource, op, what: `replaced: stopped and started again on its data volume (${why})` };
+        return {
+          impact: "disruptive",
+          resource,
+          op,
+          what: `replaced: stopped and started again on its data volume (${why})`,
+        };
       }
       return core
         ? {
@@ -146,20 +180,32 @@ export function classify(step: PreviewStep, op: string): Change | undefined {
     case "install":
       return op === "create"
         ? { impact: "safe", resource: name, op, what: "installed" }
-        : { impact: "disruptive", resource: name, op, what: `Kafka release ${op === "delete" ? "removed" : "reinstalled"}; the host's processes restart` };
+        : {
+            impact: "disruptive",
+            resource: name,
+            op,
+            what: `Kafka release ${op === "delete" ? "removed" : "reinstalled"}; the host's processes restart`,
+          };
     case "other":
       if (isProcess(type)) return processChange(op, role, type, name, olds, news);
       if (type === TYPES.dockerVolume) {
         const resource = `volume ${quote(String((news ?? olds)?.name ?? name))}`;
         if (op === "delete") return { impact: "destructive", resource, op, what: "removed with its data" };
-        if (op === "replace") return { impact: "destructive", resource, op, what: "replaced: removed with its data, created empty" };
+        if (op === "replace")
+          return { impact: "destructive", resource, op, what: "replaced: removed with its data, created empty" };
         return { impact: "safe", resource, op, what: op === "create" ? "created" : op };
       }
       if (type === TYPES.clusterReady) {
-        const what = op === "delete" ? "removed" : `waits for every broker and a controller${op === "create" ? "" : " again"}`;
+        const what =
+          op === "delete" ? "removed" : `waits for every broker and a controller${op === "create" ? "" : " again"}`;
         return { impact: "safe", resource: "cluster readiness check", op, what };
       }
-      return { impact: op === "create" || op === "update" ? "safe" : "disruptive", resource: `${type.split(":").pop()} ${quote(name)}`, op, what: op };
+      return {
+        impact: op === "create" || op === "update" ? "safe" : "disruptive",
+        resource: `${type.split(":").pop()} ${quote(name)}`,
+        op,
+        what: op,
+      };
     default: {
       const never: never = role;
       throw new Error(`unknown role ${JSON.stringify(never)}`);

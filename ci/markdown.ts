@@ -23,7 +23,12 @@ export function renderMarkdown(summary: PreviewSummary, opts: { stack: string })
     : "no changes";
   const out: string[] = [`## Preview of stack \`${opts.stack}\`: ${summary.ok ? headline : "failed"}`, ""];
   if (!summary.ok) {
-    out.push("### Preview failed", "", "Nothing was changed. Pulumi's own output (before this summary, or its pull-request comment) has the details: policy violations, refused changes.", "");
+    out.push(
+      "### Preview failed",
+      "",
+      "Nothing was changed. Pulumi's own output (before this summary, or its pull-request comment) has the details: policy violations, refused changes.",
+      "",
+    );
     for (const e of summary.errors) out.push(`- ${e.split("\n").join("\n  ")}`);
     out.push("");
   }
@@ -32,10 +37,23 @@ export function renderMarkdown(summary: PreviewSummary, opts: { stack: string })
   }
   out.push("### Changes, destructive first", "");
   if (summary.changes.length === 0) out.push(summary.ok ? "No changes." : "None planned before the failure.");
-  else out.push(...table(["impact", "resource", "change"], summary.changes.map((c) => [IMPACT_LABEL[c.impact], c.resource, c.what])));
+  else
+    out.push(
+      ...table(
+        ["impact", "resource", "change"],
+        summary.changes.map((c) => [IMPACT_LABEL[c.impact], c.resource, c.what]),
+      ),
+    );
   const t = summary.topology;
   out.push("", "### Topology after the change", "");
-  if (t.hosts.length) out.push(...table(["host", "address", "runs"], t.hosts.map((h) => [h.name, h.address, h.runs.join(", ")])), "");
+  if (t.hosts.length)
+    out.push(
+      ...table(
+        ["host", "address", "runs"],
+        t.hosts.map((h) => [h.name, h.address, h.runs.join(", ")]),
+      ),
+      "",
+    );
   out.push(
     t.zookeeper.length
       ? `ZooKeeper ensemble (${t.zookeeper.length} node${t.zookeeper.length === 1 ? "" : "s"}): ${t.zookeeper.map((z) => `${z.id}: ${z.host} ${z.address}:${z.clientPort}`).join(", ")}`
@@ -50,7 +68,12 @@ export function renderMarkdown(summary: PreviewSummary, opts: { stack: string })
     out.push(
       ...table(
         ["topic", "partitions", "replication factor", "config"],
-        t.topics.map((x) => [x.name, String(x.partitions), String(x.replicationFactor), formatConfig(x.config) || "(cluster defaults)"]),
+        t.topics.map((x) => [
+          x.name,
+          String(x.partitions),
+          String(x.replicationFactor),
+          formatConfig(x.config) || "(cluster defaults)",
+        ]),
       ),
     );
   } else out.push("Topics: none");

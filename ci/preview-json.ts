@@ -45,8 +45,18 @@ export interface TopicRow {
 
 export interface Topology {
   readonly hosts: ReadonlyArray<{ readonly name: string; readonly address: string; readonly runs: string[] }>;
-  readonly zookeeper: ReadonlyArray<{ readonly id: number; readonly host: string; readonly address: string; readonly clientPort: number }>;
-  readonly brokers: ReadonlyArray<{ readonly id: number; readonly host: string; readonly address: string; readonly port: number }>;
+  readonly zookeeper: ReadonlyArray<{
+    readonly id: number;
+    readonly host: string;
+    readonly address: string;
+    readonly clientPort: number;
+  }>;
+  readonly brokers: ReadonlyArray<{
+    readonly id: number;
+    readonly host: string;
+    readonly address: string;
+    readonly port: number;
+  }>;
   readonly topics: readonly TopicRow[];
 }
 

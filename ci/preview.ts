@@ -36,7 +36,11 @@ function pulumi(args: string[], cwd: string, echo: boolean): Promise<Run> {
       if (echo) process.stderr.write(d);
     });
     child.once("error", (err: NodeJS.ErrnoException) =>
-      reject(err.code === "ENOENT" ? new Error("pulumi is not on PATH: run this with 'npm run preview', which sets it up") : err),
+      reject(
+        err.code === "ENOENT"
+          ? new Error("pulumi is not on PATH: run this with 'npm run preview', which sets it up")
+          : err,
+      ),
     );
     child.once("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
   });
@@ -54,11 +58,19 @@ export async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
   });
   if (!values.stack) {
-    console.error("usage: npm run preview -- --stack <name> [--cwd <dir>] [--summary-file <path>] [--skip-policy] [-- <pulumi preview args>]");
+    console.error(
+      "usage: npm run preview -- --stack <name> [--cwd <dir>] [--summary-file <path>] [--skip-policy] [-- <pulumi preview args>]",
+    );
     return 2;
   }
   const cwd = path.resolve(values.cwd ?? ".");
-  const common = ["--stack", values.stack, "--non-interactive", ...(values["skip-policy"] ? [] : ["--policy-pack", POLICY_PACK]), ...positionals];
+  const common = [
+    "--stack",
+    values.stack,
+    "--non-interactive",
+    ...(values["skip-policy"] ? [] : ["--policy-pack", POLICY_PACK]),
+    ...positionals,
+  ];
 
   const diff = await pulumi(["preview", "--diff", ...common], cwd, true);
   // The same preview as JSON, every resource included, for the summary.

@@ -10,16 +10,37 @@ import { cacheDir } from "../lib/toolchain";
 import { REPO_ROOT, stagePreviewStack, type StackTopic, type StackVariant } from "../support/preview-stack";
 
 const OUT = path.join(REPO_ROOT, "test", "fixtures", "previews");
-const HELLO: StackTopic = { name: "Hello-Kafka", partitions: 3, replicationFactor: 3, config: { "min.insync.replicas": "2" } };
-const CLICKS: StackTopic = { name: "clicks", partitions: 6, replicationFactor: 3, config: { "min.insync.replicas": "2", "retention.ms": "86400000" } };
+const HELLO: StackTopic = {
+  name: "Hello-Kafka",
+  partitions: 3,
+  replicationFactor: 3,
+  config: { "min.insync.replicas": "2" },
+};
+const CLICKS: StackTopic = {
+  name: "clicks",
+  partitions: 6,
+  replicationFactor: 3,
+  config: { "min.insync.replicas": "2", "retention.ms": "86400000" },
+};
 const INITIAL: StackVariant = { topics: [HELLO, CLICKS] };
 
 /** Each fixture: a config variant of the deployed stack, and whether the preview runs the policy pack. */
 const VARIANTS: Record<string, StackVariant & { policy?: boolean }> = {
   "no-change": INITIAL,
   "grow-partitions": { topics: [{ ...HELLO, partitions: 6 }, CLICKS] },
-  "create-topic": { topics: [HELLO, CLICKS, { name: "orders", partitions: 12, replicationFactor: 3, config: { "min.insync.replicas": "2" } }] },
-  "topic-config": { topics: [HELLO, { ...CLICKS, config: { "min.insync.replicas": "2", "retention.ms": "604800000", "cleanup.policy": "compact" } }] },
+  "create-topic": {
+    topics: [
+      HELLO,
+      CLICKS,
+      { name: "orders", partitions: 12, replicationFactor: 3, config: { "min.insync.replicas": "2" } },
+    ],
+  },
+  "topic-config": {
+    topics: [
+      HELLO,
+      { ...CLICKS, config: { "min.insync.replicas": "2", "retention.ms": "604800000", "cleanup.policy": "compact" } },
+    ],
+  },
   "replication-factor": { topics: [HELLO, { ...CLICKS, replicationFactor: 2 }] },
   rename: { topics: [{ ...HELLO, id: "Hello-Kafka", name: "Hello-Kafka-v2" }, CLICKS] },
   "delete-topic": { topics: [HELLO] },
@@ -27,12 +48,20 @@ const VARIANTS: Record<string, StackVariant & { policy?: boolean }> = {
   "zookeeper-ports": { topics: INITIAL.topics, zookeeper: { clientPort: 2182 } },
   "data-dir": { topics: INITIAL.topics, dataDirName: "data-moved" },
   mixed: {
-    topics: [{ ...HELLO, id: "Hello-Kafka", name: "Hello-Kafka-v2" }, { ...CLICKS, partitions: 12 }, { name: "orders", partitions: 12, config: { "min.insync.replicas": "2" } }],
+    topics: [
+      { ...HELLO, id: "Hello-Kafka", name: "Hello-Kafka-v2" },
+      { ...CLICKS, partitions: 12 },
+      { name: "orders", partitions: 12, config: { "min.insync.replicas": "2" } },
+    ],
     kafka: { brokerConfig: { "log.retention.hours": 72 } },
   },
   decrease: { topics: [{ ...HELLO, partitions: 2 }, CLICKS] },
   "policy-replication-factor-1": {
-    topics: [HELLO, CLICKS, { name: "scratch", partitions: 1, replicationFactor: 1, config: { "min.insync.replicas": "1" } }],
+    topics: [
+      HELLO,
+      CLICKS,
+      { name: "scratch", partitions: 1, replicationFactor: 1, config: { "min.insync.replicas": "1" } },
+    ],
     policy: true,
   },
 };
@@ -46,9 +75,12 @@ const ELIDED_PROVIDER = "<serialized dynamic provider, elided by ci/record-previ
  */
 function scrub(json: string, work: string): string {
   const replaced = json
-    .split(work).join("/tmp/kafka-cluster-previews")
-    .split(cacheDir()).join("/home/ci/.cache/kafka-cluster")
-    .split(REPO_ROOT).join("/repo");
+    .split(work)
+    .join("/tmp/kafka-cluster-previews")
+    .split(cacheDir())
+    .join("/home/ci/.cache/kafka-cluster")
+    .split(REPO_ROOT)
+    .join("/repo");
   const drop = (v: unknown): unknown =>
     Array.isArray(v)
       ? v.map(drop)
@@ -64,7 +96,12 @@ function scrub(json: string, work: string): string {
 
 async function main(): Promise<void> {
   const prefix = process.argv[2] ?? "127.0.32";
-  const stack = await stagePreviewStack({ prefix, stack: "previews", initial: INITIAL, tmpPrefix: "kafka-cluster-previews-" });
+  const stack = await stagePreviewStack({
+    prefix,
+    stack: "previews",
+    initial: INITIAL,
+    tmpPrefix: "kafka-cluster-previews-",
+  });
   const policyPack = path.join(REPO_ROOT, "policy", "analyzer");
   const record = async (name: string, args: string[]): Promise<void> => {
     const r = await stack.run("pulumi", ["preview", "--json", "--show-sames", "--non-interactive", ...args]);
@@ -76,7 +113,11 @@ async function main(): Promise<void> {
     await record("fresh", []);
     await stack.upReady();
     for (const [name, variant] of Object.entries(VARIANTS)) {
-      await record(name, ["--config-file", stack.configFile(name, variant), ...(variant.policy ? ["--policy-pack", policyPack] : [])]);
+      await record(name, [
+        "--config-file",
+        stack.configFile(name, variant),
+        ...(variant.policy ? ["--policy-pack", policyPack] : []),
+      ]);
     }
   } finally {
     await stack.dispose();

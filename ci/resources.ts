@@ -86,7 +86,9 @@ export function fileNamed(props: Props | undefined, base: string): string | unde
 /** A process's description, e.g. `hadoop-nn kafka broker 1`: its `label`, or a docker container's ROLE_LABEL label. */
 export function labelOf(props: Props | undefined): string | undefined {
   if (typeof props?.label === "string") return props.label;
-  const labels = Array.isArray(props?.labels) ? (props.labels as Array<{ label?: unknown; value?: unknown } | null>) : [];
+  const labels = Array.isArray(props?.labels)
+    ? (props.labels as Array<{ label?: unknown; value?: unknown } | null>)
+    : [];
   const value = labels.find((l) => l?.label === ROLE_LABEL)?.value;
   return typeof value === "string" ? value : undefined;
 }

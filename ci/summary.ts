@@ -35,10 +35,16 @@ export function summarize(preview: PreviewJson): PreviewSummary {
   return {
     ok: errors.length === 0,
     errors: specific.length ? specific : errors,
-    warnings: [...new Set(diagnostics.filter((d) => d.severity === "warning").map((d) => clean(d.message).replace(/^warning: /, "")))],
+    warnings: [
+      ...new Set(
+        diagnostics.filter((d) => d.severity === "warning").map((d) => clean(d.message).replace(/^warning: /, "")),
+      ),
+    ],
     // Steps run in parallel, so their order varies: sort within each impact.
     changes: IMPACTS.flatMap((impact) =>
-      changes.filter((c) => c.impact === impact).sort((a, b) => a.resource.localeCompare(b.resource, "en", { numeric: true })),
+      changes
+        .filter((c) => c.impact === impact)
+        .sort((a, b) => a.resource.localeCompare(b.resource, "en", { numeric: true })),
     ),
     topology: topology(steps),
   };

@@ -5,7 +5,9 @@ import { hostOf, inputsOf, topicRow, type PreviewStep, type Props, type TopicRow
 /** Where a docker container is reached from the Docker host: its first published port. */
 function published(p: Props): { address: string; port: number } | undefined {
   const port = (Array.isArray(p.ports) ? p.ports[0] : undefined) as { ip?: unknown; external?: unknown } | undefined;
-  return typeof port?.ip === "string" && typeof port.external === "number" ? { address: port.ip, port: port.external } : undefined;
+  return typeof port?.ip === "string" && typeof port.external === "number"
+    ? { address: port.ip, port: port.external }
+    : undefined;
 }
 
 export function topology(steps: readonly PreviewStep[]): Topology {
@@ -29,23 +31,35 @@ export function topology(steps: readonly PreviewStep[]): Topology {
     const at = published(p);
     if (role.kind === "topic") topics.push(topicRow(p));
     else if (role.kind === "broker") {
-      const listener = /^[A-Z_]+:\/\/(.*):(\d+)$/.exec(propertiesValue(fileNamed(p, "server.properties") ?? "", "listeners") ?? "");
+      const listener = /^[A-Z_]+:\/\/(.*):(\d+)$/.exec(
+        propertiesValue(fileNamed(p, "server.properties") ?? "", "listeners") ?? "",
+      );
       const address = at?.address ?? listener?.[1] ?? "?";
       brokers.push({ id: role.id, host, address, port: at?.port ?? Number(listener?.[2] ?? NaN) });
       onHost(host, address, `broker ${role.id}`);
     } else if (role.kind === "zookeeper") {
       const cfg = fileNamed(p, "zoo.cfg") ?? "";
       const address = at?.address ?? propertiesValue(cfg, "clientPortAddress") ?? "?";
-      zookeeper.push({ id: role.id, host, address, clientPort: at?.port ?? Number(propertiesValue(cfg, "clientPort") ?? NaN) });
+      zookeeper.push({
+        id: role.id,
+        host,
+        address,
+        clientPort: at?.port ?? Number(propertiesValue(cfg, "clientPort") ?? NaN),
+      });
       onHost(host, address, `ZooKeeper ${role.id}`);
     }
   }
   const byId = <T extends { id: number }>(xs: T[]): T[] => [...xs].sort((a, b) => a.id - b.id);
   // Replacements appear twice (create-replacement, replace): keep one row each.
-  const uniqueTopics = [...new Map(topics.map((t) => [t.name, t])).values()].sort((a, b) => a.name.localeCompare(b.name));
-  const firstId = (h: { runs: string[] }): number => Math.min(...h.runs.map((r) => Number(/\d+$/.exec(r)?.[0] ?? Infinity)));
+  const uniqueTopics = [...new Map(topics.map((t) => [t.name, t])).values()].sort((a, b) =>
+    a.name.localeCompare(b.name),
+  );
+  const firstId = (h: { runs: string[] }): number =>
+    Math.min(...h.runs.map((r) => Number(/\d+$/.exec(r)?.[0] ?? Infinity)));
   return {
-    hosts: [...hosts.values()].map((h) => ({ ...h, runs: [...new Set(h.runs)].sort() })).sort((a, b) => firstId(a) - firstId(b) || a.name.localeCompare(b.name)),
+    hosts: [...hosts.values()]
+      .map((h) => ({ ...h, runs: [...new Set(h.runs)].sort() }))
+      .sort((a, b) => firstId(a) - firstId(b) || a.name.localeCompare(b.name)),
     zookeeper: byId([...new Map(zookeeper.map((z) => [z.id, z])).values()]),
     brokers: byId([...new Map(brokers.map((b) => [b.id, b])).values()]),
     topics: uniqueTopics,

@@ -74,7 +74,15 @@ export class AdminSource {
   }
 
   view(): SourceView {
-    return { live: true, asOf: this.asOf, brokers: this.brokers, controller: this.controller, partitions: this.partitions, topicErrors: this.topicErrors, error: this.error };
+    return {
+      live: true,
+      asOf: this.asOf,
+      brokers: this.brokers,
+      controller: this.controller,
+      partitions: this.partitions,
+      topicErrors: this.topicErrors,
+      error: this.error,
+    };
   }
 
   minInsyncReplicas(): Record<string, number> {
@@ -103,7 +111,12 @@ export class AdminSource {
   private async pollMetadata(): Promise<void> {
     const timeout = Math.max(1_000, Math.min(5_000, this.opts.pollMs));
     try {
-      const md = await fetchRawMetadataFromAny(this.opts.bootstrapServers, this.opts.topics, this.opts.clientId, timeout);
+      const md = await fetchRawMetadataFromAny(
+        this.opts.bootstrapServers,
+        this.opts.topics,
+        this.opts.clientId,
+        timeout,
+      );
       this.brokers = md.brokers.map((b) => b.nodeId).sort((a, b) => a - b);
       this.controller = md.controllerId >= 0 ? md.controllerId : null;
       const partitions: PartitionView[] = [];
@@ -113,7 +126,13 @@ export class AdminSource {
         // (LEADER_NOT_AVAILABLE for an offline partition) still carry replicas and ISR.
         if (t.errorCode !== 0) topicErrors[t.name] = ERROR_NAMES[t.errorCode] ?? `error code ${t.errorCode}`;
         for (const p of t.partitions) {
-          partitions.push({ topic: t.name, partition: p.partition, leader: p.leader >= 0 ? p.leader : null, replicas: p.replicas, isr: p.isr });
+          partitions.push({
+            topic: t.name,
+            partition: p.partition,
+            leader: p.leader >= 0 ? p.leader : null,
+            replicas: p.replicas,
+            isr: p.isr,
+          });
         }
       }
       partitions.sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
@@ -124,7 +143,8 @@ export class AdminSource {
       this.error = undefined;
     } catch (err) {
       // Logged when the failure starts or changes, not on every poll.
-      if (this.error !== (err as Error).message) this.opts.logger.warn({ err: (err as Error).message }, "admin metadata poll failed");
+      if (this.error !== (err as Error).message)
+        this.opts.logger.warn({ err: (err as Error).message }, "admin metadata poll failed");
       this.error = (err as Error).message;
     }
   }
@@ -137,7 +157,11 @@ export class AdminSource {
     try {
       const r = await this.configAdmin.describeConfigs({
         includeSynonyms: false,
-        resources: this.opts.topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ["min.insync.replicas"] })),
+        resources: this.opts.topics.map((name) => ({
+          type: ConfigResourceTypes.TOPIC,
+          name,
+          configNames: ["min.insync.replicas"],
+        })),
       });
       const next: Record<string, number> = { ...this.minIsr };
       for (const res of r.resources) {
@@ -146,7 +170,10 @@ export class AdminSource {
       }
       this.minIsr = next;
     } catch (err) {
-      this.opts.logger.warn({ err: (err as Error).message }, "describeConfigs for min.insync.replicas failed; keeping the last values");
+      this.opts.logger.warn(
+        { err: (err as Error).message },
+        "describeConfigs for min.insync.replicas failed; keeping the last values",
+      );
     }
   }
 

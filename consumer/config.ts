@@ -10,7 +10,12 @@ const isHostPort = (s: string): boolean => /^[^\s,:]+:\d{1,5}$/.test(s);
 const list = (what: string, valid: (entry: string) => boolean) =>
   z
     .string()
-    .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string().refine(valid, `each entry must be ${what}`)).min(1, "must list at least one entry"));
 
 const int = (min: number, max: number) =>
@@ -23,7 +28,9 @@ const int = (min: number, max: number) =>
 const schema = z.object({
   KAFKA_BOOTSTRAP_SERVERS: list("host:port", isHostPort),
   // chroot paths (host:port/kafka) are allowed after the last address
-  ZOOKEEPER_CONNECT: z.string().regex(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*(\/\S*)?$/, "must be host:port[,host:port...][/chroot]"),
+  ZOOKEEPER_CONNECT: z
+    .string()
+    .regex(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*(\/\S*)?$/, "must be host:port[,host:port...][/chroot]"),
   TOPICS: list("a Kafka topic name", isTopicName).default(["Hello-Kafka"]),
   CONSUME_TOPICS: list("a Kafka topic name", isTopicName).optional(),
   GROUP_ID: z.string().min(1, "must not be empty").default("hello-kafka-word-count"),

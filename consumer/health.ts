@@ -111,7 +111,11 @@ const sameSet = (a: readonly number[], b: readonly number[]): boolean =>
   a.length === b.length && a.every((x) => b.includes(x));
 
 /** Every condition that holds for one partition, most severe first. */
-export function partitionConditions(p: PartitionView, minIsr: number | null, liveBrokers: readonly number[] | null): PartitionState[] {
+export function partitionConditions(
+  p: PartitionView,
+  minIsr: number | null,
+  liveBrokers: readonly number[] | null,
+): PartitionState[] {
   const leaderLive = p.leader !== null && (liveBrokers === null || liveBrokers.includes(p.leader));
   const found = new Set<PartitionState>();
   if (!leaderLive) found.add("offline");
@@ -154,8 +158,13 @@ function compareSources(zk: SourceView, admin: SourceView, topics: readonly stri
     const key = `${z.topic}/${z.partition}`;
     const a = adminRows.get(key);
     if (!a) continue;
-    if (z.leader !== a.leader) out.set(`${key}:leader`, `${z.topic}-${z.partition} leader: zookeeper ${z.leader ?? "none"}, admin ${a.leader ?? "none"}`);
-    if (!sameSet(z.isr, a.isr)) out.set(`${key}:isr`, `${z.topic}-${z.partition} isr: zookeeper ${fmt(z.isr)}, admin ${fmt(a.isr)}`);
+    if (z.leader !== a.leader)
+      out.set(
+        `${key}:leader`,
+        `${z.topic}-${z.partition} leader: zookeeper ${z.leader ?? "none"}, admin ${a.leader ?? "none"}`,
+      );
+    if (!sameSet(z.isr, a.isr))
+      out.set(`${key}:isr`, `${z.topic}-${z.partition} isr: zookeeper ${fmt(z.isr)}, admin ${fmt(a.isr)}`);
   }
   return out;
 }
@@ -193,7 +202,9 @@ function topicHealth(
     for (const p of v.partitions) if (p.topic === topic) rows.set(p.partition, [name, p]);
   }
   if (rows.size === 0) {
-    const errors = order.map(([name, v]) => (v.topicErrors[topic] ? `${name}: ${v.topicErrors[topic]}` : null)).filter(Boolean);
+    const errors = order
+      .map(([name, v]) => (v.topicErrors[topic] ? `${name}: ${v.topicErrors[topic]}` : null))
+      .filter(Boolean);
     reasons.push(`topic ${topic}: no partitions known${errors.length ? ` (${errors.join("; ")})` : ""}`);
     return [];
   }
@@ -240,7 +251,8 @@ export function evaluateHealth(input: HealthInput): HealthReport {
     admin: sourceHealth(input.admin, now, input.staleAfterMs, "admin"),
   };
   const reasons: string[] = [];
-  for (const name of ["zookeeper", "admin"] as const) if (sources[name].stale) reasons.push(staleReason(name, sources[name]));
+  for (const name of ["zookeeper", "admin"] as const)
+    if (sources[name].stale) reasons.push(staleReason(name, sources[name]));
 
   // ZooKeeper is the first-hand record; the admin API's view fills in when it is stale.
   const order: Array<[SourceName, SourceView]> = [
@@ -267,7 +279,10 @@ export function evaluateHealth(input: HealthInput): HealthReport {
 }
 
 /** Ready: the consumer has joined its group and no source is stale. */
-export function evaluateReadiness(joined: boolean, report: Pick<HealthReport, "stale" | "cluster">): { ready: boolean; reasons: string[] } {
+export function evaluateReadiness(
+  joined: boolean,
+  report: Pick<HealthReport, "stale" | "cluster">,
+): { ready: boolean; reasons: string[] } {
   const reasons: string[] = [];
   if (!joined) reasons.push("consumer has not joined its group");
   for (const [name, s] of Object.entries(report.cluster.sources)) if (s.stale) reasons.push(`${name} data is stale`);

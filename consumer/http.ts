@@ -19,7 +19,8 @@ function json(res: http.ServerResponse, status: number, body: unknown): void {
 export function createHttpServer(endpoints: Endpoints): http.Server {
   return http.createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
-    if (req.method !== "GET" && req.method !== "HEAD") return json(res, 405, { error: `method ${req.method} not allowed` });
+    if (req.method !== "GET" && req.method !== "HEAD")
+      return json(res, 405, { error: `method ${req.method} not allowed` });
     void (async () => {
       switch (path) {
         case "/health": {
@@ -38,7 +39,10 @@ export function createHttpServer(endpoints: Endpoints): http.Server {
           return res.end(m.text);
         }
         default:
-          return json(res, 404, { error: `no such endpoint ${path}`, endpoints: ["/health", "/ready", "/metrics", "/stats"] });
+          return json(res, 404, {
+            error: `no such endpoint ${path}`,
+            endpoints: ["/health", "/ready", "/metrics", "/stats"],
+          });
       }
     })().catch((err: unknown) => json(res, 500, { error: (err as Error).message }));
   });

@@ -5,7 +5,12 @@
 import { logLevel, type LogEntry } from "kafkajs";
 import type pino from "pino";
 
-const LEVELS: Readonly<Record<number, pino.Level>> = { [logLevel.ERROR]: "error", [logLevel.WARN]: "warn", [logLevel.INFO]: "info", [logLevel.DEBUG]: "debug" };
+const LEVELS: Readonly<Record<number, pino.Level>> = {
+  [logLevel.ERROR]: "error",
+  [logLevel.WARN]: "warn",
+  [logLevel.INFO]: "info",
+  [logLevel.DEBUG]: "debug",
+};
 
 export interface KafkajsLogOptions {
   /** The same message is written at most once per this many milliseconds. */

@@ -56,8 +56,24 @@ type Gauges = Record<keyof typeof GAUGES, Gauge>;
  * rest are set on every refresh, or by windowClosed.
  */
 const RESET_EACH_SCRAPE: ReadonlyArray<keyof Gauges> = [
-  "brokers", "topicPartitions", "leader", "replicas", "isr", "under", "preferred", "current", "groupCurrent", "lag",
-  "minIsr", "atMin", "underMin", "offline", "state", "controller", "stale", "age",
+  "brokers",
+  "topicPartitions",
+  "leader",
+  "replicas",
+  "isr",
+  "under",
+  "preferred",
+  "current",
+  "groupCurrent",
+  "lag",
+  "minIsr",
+  "atMin",
+  "underMin",
+  "offline",
+  "state",
+  "controller",
+  "stale",
+  "age",
 ];
 
 function registerGauges(registry: Registry): Gauges {

@@ -5,7 +5,14 @@
 // batch in hand finish, emits the open window, commits and disconnects.
 import type { Consumer, EachBatchPayload, Kafka, Producer } from "kafkajs";
 import type { Logger } from "pino";
-import { mergeOffsets, parsePartitionKey, partitionKey, TumblingWindows, WindowHistory, type ClosedWindow } from "./windows";
+import {
+  mergeOffsets,
+  parsePartitionKey,
+  partitionKey,
+  TumblingWindows,
+  WindowHistory,
+  type ClosedWindow,
+} from "./windows";
 
 export interface StreamOptions {
   readonly kafka: Kafka;
@@ -68,9 +75,14 @@ export class WordCountStream {
     this.producer = opts.outputTopic ? opts.kafka.producer({ allowAutoTopicCreation: false }) : undefined;
     const { GROUP_JOIN, REBALANCING, CRASH, STOP, DISCONNECT } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, (e) => {
-      this.assignment = new Set(Object.entries(e.payload.memberAssignment).flatMap(([t, ps]) => ps.map((p) => partitionKey(t, p))));
+      this.assignment = new Set(
+        Object.entries(e.payload.memberAssignment).flatMap(([t, ps]) => ps.map((p) => partitionKey(t, p))),
+      );
       this.joined = true;
-      opts.logger.info({ groupId: opts.groupId, assignment: [...this.assignment], durationMs: e.payload.duration }, "consumer joined its group");
+      opts.logger.info(
+        { groupId: opts.groupId, assignment: [...this.assignment], durationMs: e.payload.duration },
+        "consumer joined its group",
+      );
     });
     this.consumer.on(REBALANCING, () => {
       this.joined = false;
@@ -125,7 +137,10 @@ export class WordCountStream {
         return;
       } catch (err) {
         const delayMs = Math.min(30_000, 1_000 * attempt);
-        this.opts.logger.warn({ err: (err as Error).message, attempt, retryInMs: delayMs }, "consumer could not start; retrying");
+        this.opts.logger.warn(
+          { err: (err as Error).message, attempt, retryInMs: delayMs },
+          "consumer could not start; retrying",
+        );
         await this.consumer.disconnect().catch(() => undefined);
         await new Promise((r) => setTimeout(r, delayMs));
       }
@@ -165,7 +180,16 @@ export class WordCountStream {
   private emit(w: ClosedWindow | undefined): void {
     if (!w) return;
     const top = Object.fromEntries(Object.entries(w.counts).slice(0, 10));
-    this.opts.logger.info({ window: { start: new Date(w.start).toISOString(), end: new Date(w.end).toISOString() }, messages: w.messages, words: w.words, distinct: Object.keys(w.counts).length, top }, "window closed");
+    this.opts.logger.info(
+      {
+        window: { start: new Date(w.start).toISOString(), end: new Date(w.end).toISOString() },
+        messages: w.messages,
+        words: w.words,
+        distinct: Object.keys(w.counts).length,
+        top,
+      },
+      "window closed",
+    );
     this.history.push(w);
     this.opts.onWindow?.(w);
     this.unsent.push(w);
@@ -181,10 +205,16 @@ export class WordCountStream {
       if (this.producer && this.opts.outputTopic) {
         try {
           const { commitOffsets: _c, ...out } = w;
-          await this.producer.send({ topic: this.opts.outputTopic, messages: [{ key: String(w.start), value: JSON.stringify(out) }] });
+          await this.producer.send({
+            topic: this.opts.outputTopic,
+            messages: [{ key: String(w.start), value: JSON.stringify(out) }],
+          });
         } catch (err) {
           // Its offsets stay uncommitted; the next window tries again.
-          this.opts.logger.error({ err: (err as Error).message, topic: this.opts.outputTopic }, "writing a window to the output topic failed");
+          this.opts.logger.error(
+            { err: (err as Error).message, topic: this.opts.outputTopic },
+            "writing a window to the output topic failed",
+          );
           return;
         }
       }
@@ -220,7 +250,10 @@ export class WordCountStream {
     this.emit(this.windows.flush());
     await this.emitting;
     if (Object.keys(this.toCommit).length > 0 || this.unsent.length > 0) {
-      this.opts.logger.warn({ uncommitted: this.toCommit, unsent: this.unsent.length }, "stopping with offsets not committed; they will be read again");
+      this.opts.logger.warn(
+        { uncommitted: this.toCommit, unsent: this.unsent.length },
+        "stopping with offsets not committed; they will be read again",
+      );
     }
     await this.consumer.disconnect();
     await this.producer?.disconnect();

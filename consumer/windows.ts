@@ -125,7 +125,11 @@ export function countWords(text: string, counts: WordCounts): number {
     }
     const start = i;
     let h = 0x811c9dc5;
-    for (let c = t.charCodeAt(i); i < n && ASCII_CLASS[(c = t.charCodeAt(i))] !== 0; i++) h = Math.imul(h ^ c, 16777619);
+    for (; i < n; i++) {
+      const c = t.charCodeAt(i);
+      if (ASCII_CLASS[c] === 0) break;
+      h = Math.imul(h ^ c, 16777619);
+    }
     counts.add(t, start, i, h);
     words++;
   }
@@ -152,7 +156,8 @@ export class TumblingWindows {
   private open: OpenWindow | undefined;
 
   constructor(readonly windowMs: number) {
-    if (!Number.isInteger(windowMs) || windowMs < 1) throw new RangeError(`windowMs must be a whole number >= 1, got ${windowMs}`);
+    if (!Number.isInteger(windowMs) || windowMs < 1)
+      throw new RangeError(`windowMs must be a whole number >= 1, got ${windowMs}`);
   }
 
   /** The start of the window that `now` falls in. */
@@ -167,7 +172,13 @@ export class TumblingWindows {
    */
   add(text: string, now: number, key: string, offset: string): ClosedWindow | undefined {
     const closed = this.tick(now);
-    const w = (this.open ??= { start: this.windowStart(now), messages: 0, words: 0, counts: new WordCounts(), offsets: new Map() });
+    const w = (this.open ??= {
+      start: this.windowStart(now),
+      messages: 0,
+      words: 0,
+      counts: new WordCounts(),
+      offsets: new Map(),
+    });
     w.messages += 1;
     w.words += countWords(text, w.counts);
     const seen = w.offsets.get(key);
@@ -209,7 +220,10 @@ function greater(a: string, b: string): boolean {
 }
 
 /** Merges offsets still to commit: the higher offset per partition wins. */
-export function mergeOffsets(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): Record<string, string> {
+export function mergeOffsets(
+  a: Readonly<Record<string, string>>,
+  b: Readonly<Record<string, string>>,
+): Record<string, string> {
   const out: Record<string, string> = { ...a };
   for (const [k, v] of Object.entries(b)) {
     const old = out[k];

@@ -63,7 +63,15 @@ export class ZkSource {
         partitions.push({ topic, partition, leader: s.leader, isr: s.isr, replicas: t.replicas?.get(partition) ?? [] });
       }
     }
-    return { live, asOf: live ? now : this.asOf, brokers: this.brokers, controller: this.controller, partitions, topicErrors, error: this.lastError };
+    return {
+      live,
+      asOf: live ? now : this.asOf,
+      brokers: this.brokers,
+      controller: this.controller,
+      partitions,
+      topicErrors,
+      error: this.lastError,
+    };
   }
 
   /** A fresh client and session; everything is read again with new watches. */
@@ -88,7 +96,10 @@ export class ZkSource {
         // The library reports expiry only once it reconnects; if the server
         // stays away past the session timeout, the session is gone anyway.
         clearTimeout(this.expiryTimer);
-        this.expiryTimer = setTimeout(() => current() && !this.connected && this.newSession(), this.opts.sessionTimeoutMs);
+        this.expiryTimer = setTimeout(
+          () => current() && !this.connected && this.newSession(),
+          this.opts.sessionTimeoutMs,
+        );
       } else if (state === State.EXPIRED) {
         this.markDisconnected("session expired");
         this.newSession();
@@ -100,7 +111,10 @@ export class ZkSource {
   private markDisconnected(why: string): void {
     if (this.connected || this.synced) {
       this.asOf = Date.now();
-      this.opts.logger.warn({ zookeeper: this.opts.connect }, `zookeeper ${why}; health data is stale until it is back`);
+      this.opts.logger.warn(
+        { zookeeper: this.opts.connect },
+        `zookeeper ${why}; health data is stale until it is back`,
+      );
     }
     this.connected = false;
     this.synced = false;
@@ -109,7 +123,11 @@ export class ZkSource {
 
   private async readAll(client: ZkClient, current: () => boolean): Promise<void> {
     try {
-      await Promise.all([this.readBrokers(client, current), this.readController(client, current), ...[...this.topics.keys()].map((t) => this.readTopic(client, current, t))]);
+      await Promise.all([
+        this.readBrokers(client, current),
+        this.readController(client, current),
+        ...[...this.topics.keys()].map((t) => this.readTopic(client, current, t)),
+      ]);
       if (!current() || !this.connected) return;
       this.synced = true;
       this.lastError = undefined;
@@ -201,7 +219,10 @@ export class ZkSource {
       const next = { leader: s.leader >= 0 ? s.leader : null, isr: s.isr };
       t.states.set(partition, next);
       if (before && (before.leader !== next.leader || before.isr.join() !== next.isr.join())) {
-        this.opts.logger.info({ topic, partition, leader: next.leader, isr: next.isr, was: before }, "partition state changed");
+        this.opts.logger.info(
+          { topic, partition, leader: next.leader, isr: next.isr, was: before },
+          "partition state changed",
+        );
       }
     }
     this.opts.onChange?.(`${topic}-${partition}`);

@@ -49,7 +49,8 @@ export const clusterReadyProvider: pulumi.dynamic.ResourceProvider<ClusterReadyI
   },
   async diff(_id, olds, news) {
     const changes =
-      olds.zookeeperConnect !== news.zookeeperConnect || JSON.stringify(olds.brokerIds) !== JSON.stringify(news.brokerIds);
+      olds.zookeeperConnect !== news.zookeeperConnect ||
+      JSON.stringify(olds.brokerIds) !== JSON.stringify(news.brokerIds);
     return { changes };
   },
   async update(_id, _olds, news) {

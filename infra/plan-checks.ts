@@ -41,7 +41,11 @@ function checkHostCount({ cfg, ok, target }: ParsedConfig, hosts: readonly Confi
   if (cfg.hosts === undefined && target !== "local") {
     report(["hosts"], `is required for target "${target}" (three hosts: ${HOST_NAMES.join(", ")})`, undefined);
   } else if (hosts.length !== 3) {
-    report(["hosts"], "must list exactly three hosts, one per broker", hosts.map((h) => h.name));
+    report(
+      ["hosts"],
+      "must list exactly three hosts, one per broker",
+      hosts.map((h) => h.name),
+    );
   }
 }
 

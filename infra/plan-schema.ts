@@ -11,7 +11,8 @@ export const HOST_NAMES = ["hadoop-nn", "hadoop-dn1", "hadoop-dn2"] as const;
 export const LOCAL_ADDRESSES = ["127.0.10.1", "127.0.10.2", "127.0.10.3"] as const;
 
 export const ipv4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-const hostname = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const hostname =
+  /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const port = z.number().int().min(1).max(65535);
 const propertyValue = z.union([z.string(), z.number(), z.boolean()]);
 // [registry[:port]/]path[:tag][@sha256:digest], as `docker pull` takes it.
@@ -59,9 +60,15 @@ export const configSchema = z.strictObject({
     .default({ clientPort: 2181, peerPort: 2888, electionPort: 3888 }),
   kafka: z
     .strictObject({
-      version: z.string().regex(/^3\.9\.\d+$/, "must be a Kafka 3.9.x version (the last line with ZooKeeper)").optional(),
+      version: z
+        .string()
+        .regex(/^3\.9\.\d+$/, "must be a Kafka 3.9.x version (the last line with ZooKeeper)")
+        .optional(),
       port: port.default(9092),
-      heap: z.string().regex(/^\d+[mg]$/, 'must be a JVM heap size such as "1g" or "512m"').default("1g"),
+      heap: z
+        .string()
+        .regex(/^\d+[mg]$/, 'must be a JVM heap size such as "1g" or "512m"')
+        .default("1g"),
       brokerConfig: z.record(z.string(), propertyValue).default({}),
       /** ssh target: where hosts get Kafka. Default: the Apache archive URL of the version. */
       distribution: z
@@ -77,14 +84,21 @@ export const configSchema = z.strictObject({
     .min(1)
     .refine((d) => !d.includes(","), 'must not contain "," (Kafka\'s log.dirs is a list)')
     // Java's trim: every character up to U+0020.
-    .refine((d) => !/^[\x00-\x20]|[\x00-\x20]$/.test(d) && d.trim() === d, "must not start or end with whitespace (Kafka and ZooKeeper trim it)")
+    .refine(
+      // eslint-disable-next-line no-control-regex -- Java's trim is defined on these code points
+      (d) => !/^[\x00-\x20]|[\x00-\x20]$/.test(d) && d.trim() === d,
+      "must not start or end with whitespace (Kafka and ZooKeeper trim it)",
+    )
     .optional(),
   /** ssh target: systemd units where the host runs systemd ("auto"), or plain processes. */
   serviceManager: z.enum(["auto", "systemd", "process"]).default("auto"),
   /** docker target: network, images and restart policy. */
   docker: z
     .strictObject({
-      network: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "must be a Docker network name").optional(),
+      network: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "must be a Docker network name")
+        .optional(),
       kafkaImage: imageRef.optional(),
       zookeeperImage: imageRef.optional(),
       nodeImage: imageRef.optional(),
@@ -100,4 +114,10 @@ export type ClusterConfig = z.output<typeof configSchema>;
 export type ClusterConfigKey = keyof typeof configSchema.shape;
 
 /** Broker settings the plan owns; stack config may not override them. */
-export const RESERVED_BROKER_SETTINGS = ["broker.id", "listeners", "advertised.listeners", "log.dirs", "zookeeper.connect"];
+export const RESERVED_BROKER_SETTINGS = [
+  "broker.id",
+  "listeners",
+  "advertised.listeners",
+  "log.dirs",
+  "zookeeper.connect",
+];

@@ -31,7 +31,11 @@ export interface ContainerSpec {
   /** Published ports: `ip:external` on the Docker host -> `internal` in the container. */
   readonly ports: ReadonlyArray<{ readonly ip: string; readonly external: number; readonly internal: number }>;
   /** Named volumes: Docker volume name -> mount path. */
-  readonly volumes: ReadonlyArray<{ readonly resource: string; readonly volumeName: string; readonly containerPath: string }>;
+  readonly volumes: ReadonlyArray<{
+    readonly resource: string;
+    readonly volumeName: string;
+    readonly containerPath: string;
+  }>;
 }
 
 function dockerOf(plan: ClusterPlan): DockerPlan {
@@ -82,7 +86,11 @@ export function zookeeperContainer(plan: ClusterPlan, z: PlannedZooKeeperNode, r
     files: { [ZOOKEEPER_CONFIG_FILE]: cfg },
     ports: [{ ip: z.address, external: z.clientPort, internal: z.clientPort }],
     volumes: [
-      { resource: `${resource}-data`, volumeName: `${docker.network}-${z.host}-zookeeper-data`, containerPath: z.dataDir },
+      {
+        resource: `${resource}-data`,
+        volumeName: `${docker.network}-${z.host}-zookeeper-data`,
+        containerPath: z.dataDir,
+      },
     ],
   };
 }

@@ -72,19 +72,25 @@ const CONTROL_ESCAPES: Readonly<Record<string, string>> = { "\t": "\\t", "\n": "
 
 /** Escapes a value for a java.util.Properties file: line breaks, leading whitespace, backslashes, non-ASCII. */
 function escapeValue(value: string): string {
-  return value
-    .replace(/\\/g, "\\\\")
-    .replace(/[\n\r]/g, (c) => CONTROL_ESCAPES[c]!)
-    .replace(/^[ \t\f]/, (c) => (c === " " ? "\\ " : CONTROL_ESCAPES[c]!))
-    .replace(/[^\x00-\x7e]/g, unicodeEscape);
+  return (
+    value
+      .replace(/\\/g, "\\\\")
+      .replace(/[\n\r]/g, (c) => CONTROL_ESCAPES[c]!)
+      .replace(/^[ \t\f]/, (c) => (c === " " ? "\\ " : CONTROL_ESCAPES[c]!))
+      // eslint-disable-next-line no-control-regex -- everything above ASCII is written as \uXXXX
+      .replace(/[^\x00-\x7e]/g, unicodeEscape)
+  );
 }
 
 /** Escapes a key: also every separator (`=`, `:`, whitespace) and comment mark in it. */
 function escapeKey(key: string): string {
-  return key
-    .replace(/([\\:= #!])/g, "\\$1")
-    .replace(/[\t\n\r\f]/g, (c) => CONTROL_ESCAPES[c]!)
-    .replace(/[^\x00-\x7e]/g, unicodeEscape);
+  return (
+    key
+      .replace(/([\\:= #!])/g, "\\$1")
+      .replace(/[\t\n\r\f]/g, (c) => CONTROL_ESCAPES[c]!)
+      // eslint-disable-next-line no-control-regex -- everything above ASCII is written as \uXXXX
+      .replace(/[^\x00-\x7e]/g, unicodeEscape)
+  );
 }
 
 /** Renders `key=value` lines in the given order, with a comment header. */
@@ -222,7 +228,9 @@ export function shellQuote(word: string): string {
 /** Quotes a word for a systemd ExecStart= line. */
 function systemdQuote(word: string): string {
   const escaped = word.replace(/%/g, "%%");
-  return /[\s"'\\;]/.test(escaped) || escaped === "" ? `"${escaped.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"` : escaped;
+  return /[\s"'\\;]/.test(escaped) || escaped === ""
+    ? `"${escaped.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`
+    : escaped;
 }
 
 export interface ServiceUnitSpec {

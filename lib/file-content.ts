@@ -25,9 +25,15 @@ export function contentOf(c: FileContent): string | Buffer {
   try {
     data = fs.readFileSync(c.source);
   } catch (err) {
-    throw new Error(`${c.source} is gone (${(err as NodeJS.ErrnoException).code}); run pulumi up again so the program writes it`);
+    throw new Error(
+      `${c.source} is gone (${(err as NodeJS.ErrnoException).code}); run pulumi up again so the program writes it`,
+      { cause: err },
+    );
   }
   const sha256 = crypto.createHash("sha256").update(data).digest("hex");
-  if (sha256 !== c.sha256) throw new Error(`${c.source} changed since the program ran (sha256 ${sha256}, expected ${c.sha256}); run pulumi up again`);
+  if (sha256 !== c.sha256)
+    throw new Error(
+      `${c.source} changed since the program ran (sha256 ${sha256}, expected ${c.sha256}); run pulumi up again`,
+    );
   return data;
 }

@@ -55,11 +55,20 @@ export function valueAt(raw: unknown, segments: ReadonlyArray<PropertyKey>): unk
 export function zodProblems(
   prefix: string,
   raw: unknown,
-  issues: ReadonlyArray<{ readonly code: string; readonly path: ReadonlyArray<PropertyKey>; readonly message: string; readonly keys?: readonly string[] }>,
+  issues: ReadonlyArray<{
+    readonly code: string;
+    readonly path: ReadonlyArray<PropertyKey>;
+    readonly message: string;
+    readonly keys?: readonly string[];
+  }>,
 ): Problem[] {
   return issues.flatMap((i) =>
     i.code === "unrecognized_keys" && i.keys
-      ? i.keys.map((k) => ({ path: pathOf(prefix, [...i.path, k]), message: "unknown key", value: valueAt(raw, [...i.path, k]) }))
+      ? i.keys.map((k) => ({
+          path: pathOf(prefix, [...i.path, k]),
+          message: "unknown key",
+          value: valueAt(raw, [...i.path, k]),
+        }))
       : [{ path: pathOf(prefix, i.path), message: i.message, value: valueAt(raw, i.path) }],
   );
 }

@@ -17,7 +17,6 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
 /** The directory holding the Kafka, Kafka tools and ZooKeeper jars. */
 export function kafkaLibsDir(env: NodeJS.ProcessEnv = process.env): string {
   return (
-    env.KAFKA_CLUSTER_KAFKA_LIBS ??
-    path.join(cacheDir(env), `kafka-${KAFKA_VERSION}-zk-${ZOOKEEPER_VERSION}`, "libs")
+    env.KAFKA_CLUSTER_KAFKA_LIBS ?? path.join(cacheDir(env), `kafka-${KAFKA_VERSION}-zk-${ZOOKEEPER_VERSION}`, "libs")
   );
 }

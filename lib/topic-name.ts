@@ -9,9 +9,13 @@ export function topicNameProblems(name: string): string[] {
   if (name.length === 0) return ["must not be empty"];
   if (name === "." || name === "..") return [`cannot be "." or ".."`];
   const problems: string[] = [];
-  if (name.length > MAX_TOPIC_NAME_LENGTH) problems.push(`is ${name.length} characters long; the limit is ${MAX_TOPIC_NAME_LENGTH}`);
+  if (name.length > MAX_TOPIC_NAME_LENGTH)
+    problems.push(`is ${name.length} characters long; the limit is ${MAX_TOPIC_NAME_LENGTH}`);
   const illegal = [...new Set(name.replace(/[a-zA-Z0-9._-]/g, ""))];
-  if (illegal.length) problems.push(`contains ${illegal.map((c) => JSON.stringify(c)).join(", ")}; only ASCII letters, digits, ".", "_" and "-" are legal`);
+  if (illegal.length)
+    problems.push(
+      `contains ${illegal.map((c) => JSON.stringify(c)).join(", ")}; only ASCII letters, digits, ".", "_" and "-" are legal`,
+    );
   return problems;
 }
 

@@ -15,10 +15,15 @@ interface StateResource {
 
 /** Pure: the KafkaTopic resources of an exported deployment. */
 export function deployedTopics(exported: unknown): DeployedTopic[] {
-  const resources = ((exported as { deployment?: { resources?: StateResource[] } })?.deployment?.resources ?? []) as StateResource[];
+  const resources = ((exported as { deployment?: { resources?: StateResource[] } })?.deployment?.resources ??
+    []) as StateResource[];
   return resources
     .filter((r) => r.type === TYPES.topic && !r.delete)
-    .map((r) => ({ urn: r.urn, name: String(r.inputs?.name ?? urnParts(r.urn).name), allowDataLoss: r.inputs?.allowDataLoss === true }));
+    .map((r) => ({
+      urn: r.urn,
+      name: String(r.inputs?.name ?? urnParts(r.urn).name),
+      allowDataLoss: r.inputs?.allowDataLoss === true,
+    }));
 }
 
 /**
@@ -36,16 +41,22 @@ export async function readDeployedTopics(urn: string, projectDir: string | undef
   const errors: string[] = [];
   for (const a of attempts) {
     try {
-      const { stdout } = await promisify(execFile)("pulumi", ["stack", "export", "--stack", a.stack, "--non-interactive"], {
-        cwd: a.cwd,
-        maxBuffer: 256 << 20,
-        timeout: 60_000,
-      });
+      const { stdout } = await promisify(execFile)(
+        "pulumi",
+        ["stack", "export", "--stack", a.stack, "--non-interactive"],
+        {
+          cwd: a.cwd,
+          maxBuffer: 256 << 20,
+          timeout: 60_000,
+        },
+      );
       return deployedTopics(JSON.parse(stdout));
     } catch (err) {
       const e = err as { stderr?: string; message: string };
       errors.push(`${a.stack}: ${(e.stderr || e.message).trim()}`);
     }
   }
-  throw new Error(`cannot read the deployed state of stack "${stack}" with 'pulumi stack export' (${errors.join("; ")})`);
+  throw new Error(
+    `cannot read the deployed state of stack "${stack}" with 'pulumi stack export' (${errors.join("; ")})`,
+  );
 }

@@ -2,7 +2,14 @@
 // preview (`npm run preview`, CI) against the stack's resources.
 import { PolicyPack, type ReportViolation, type StackValidationArgs } from "@pulumi/policy";
 import { readDeployedTopics } from "./deployed";
-import { RULES, brokerViolations, dataLossViolations, durabilityViolations, type StackResource, type Violation } from "./rules";
+import {
+  RULES,
+  brokerViolations,
+  dataLossViolations,
+  durabilityViolations,
+  type StackResource,
+  type Violation,
+} from "./rules";
 
 const plain = (args: StackValidationArgs): StackResource[] =>
   args.resources.map((r) => ({ type: r.type, urn: r.urn, name: r.name, props: r.props }));
@@ -16,7 +23,8 @@ new PolicyPack("kafka-cluster", {
   policies: [
     {
       name: RULES.durability,
-      description: 'Topics have a replication factor of at least 3 and min.insync.replicas of at least 2, unless declared with policyExemption: { reason }.',
+      description:
+        "Topics have a replication factor of at least 3 and min.insync.replicas of at least 2, unless declared with policyExemption: { reason }.",
       validateStack: (args, reportViolation) => report(durabilityViolations(plain(args)), reportViolation),
     },
     {

@@ -39,7 +39,9 @@ const KAFKA_DEFAULT_MIN_ISR = 1;
 
 const topicLabel = (urn: string, topic: unknown): string => {
   const id = urnParts(urn).name;
-  return topic === undefined || topic === id ? `KafkaTopic "${id}"` : `KafkaTopic "${id}" (topic ${JSON.stringify(topic)})`;
+  return topic === undefined || topic === id
+    ? `KafkaTopic "${id}"`
+    : `KafkaTopic "${id}" (topic ${JSON.stringify(topic)})`;
 };
 
 /** The brokers' min.insync.replicas, from the server.properties of the broker processes or containers. */
@@ -68,14 +70,19 @@ export function durabilityViolations(resources: readonly StackResource[]): Viola
     const fixes: string[] = [];
     const rf = p.replicationFactor;
     if (typeof rf === "number" && rf < MIN_REPLICATION_FACTOR) {
-      problems.push(`replication factor ${rf} is below ${MIN_REPLICATION_FACTOR}: losing one broker can lose acknowledged writes`);
+      problems.push(
+        `replication factor ${rf} is below ${MIN_REPLICATION_FACTOR}: losing one broker can lose acknowledged writes`,
+      );
       fixes.push(`replicationFactor: ${MIN_REPLICATION_FACTOR}`);
     }
     const own = (p.config as Record<string, unknown> | undefined)?.["min.insync.replicas"];
     const minIsr = own !== undefined ? Number(own) : (brokersMinIsr ?? KAFKA_DEFAULT_MIN_ISR);
     if (Number.isFinite(minIsr) && minIsr < MIN_INSYNC_REPLICAS) {
-      const source = own !== undefined ? "" : brokersMinIsr !== undefined ? " (the brokers' default)" : " (Kafka's default)";
-      problems.push(`min.insync.replicas ${minIsr}${source} is below ${MIN_INSYNC_REPLICAS}: an acks=all write may live on one replica only`);
+      const source =
+        own !== undefined ? "" : brokersMinIsr !== undefined ? " (the brokers' default)" : " (Kafka's default)";
+      problems.push(
+        `min.insync.replicas ${minIsr}${source} is below ${MIN_INSYNC_REPLICAS}: an acks=all write may live on one replica only`,
+      );
       fixes.push(`config: { min.insync.replicas: "${MIN_INSYNC_REPLICAS}" }`);
     }
     if (problems.length === 0) continue;
@@ -96,7 +103,10 @@ export function durabilityViolations(resources: readonly StackResource[]): Viola
  * says so in the new declaration; a deletion has no declaration left, so the
  * deployed one must say so: deploy allowDataLoss: true first, then remove the topic.
  */
-export function dataLossViolations(resources: readonly StackResource[], deployed: readonly DeployedTopic[]): Violation[] {
+export function dataLossViolations(
+  resources: readonly StackResource[],
+  deployed: readonly DeployedTopic[],
+): Violation[] {
   const now = new Map(resources.filter((r) => r.type === TYPES.topic).map((r) => [r.urn, r]));
   const out: Violation[] = [];
   for (const old of deployed) {

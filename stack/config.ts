@@ -13,7 +13,17 @@ import { topicSpecProblems } from "../topics/spec";
 import { parseConsumer, placeConsumer, type ConsumerPlan } from "./consumer-plan";
 
 export const NAMESPACE = "kafka-cluster";
-const KEYS = ["target", "hosts", "zookeeper", "kafka", "dataDir", "serviceManager", "topics", "consumer", "docker"] as const;
+const KEYS = [
+  "target",
+  "hosts",
+  "zookeeper",
+  "kafka",
+  "dataDir",
+  "serviceManager",
+  "topics",
+  "consumer",
+  "docker",
+] as const;
 const STRING_KEYS: ReadonlySet<string> = new Set(["target", "dataDir", "serviceManager"]);
 
 export interface StackSettings {
@@ -101,7 +111,9 @@ export function loadStackSettings(): StackSettings {
     namespace: NAMESPACE,
     defaultKafkaVersion: KAFKA_VERSION,
     defaultDataDir: (target) =>
-      target === "local" ? path.join(cacheDir(), "stacks", `${pulumi.getProject()}-${pulumi.getStack()}`) : "/var/lib/kafka-cluster",
+      target === "local"
+        ? path.join(cacheDir(), "stacks", `${pulumi.getProject()}-${pulumi.getStack()}`)
+        : "/var/lib/kafka-cluster",
   });
   for (const w of result.warnings) void pulumi.log.warn(w);
   if (!result.ok) throw new pulumi.RunError(formatProblems(result.problems));

@@ -57,7 +57,10 @@ function pruneBundles(dir: string, keep: number): void {
   const bundles = fs
     .readdirSync(dir)
     .filter((name) => /^[0-9a-f]{64}\.js$/.test(name))
-    .map((name) => ({ file: path.join(dir, name), mtimeMs: fs.statSync(path.join(dir, name), { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
+    .map((name) => ({
+      file: path.join(dir, name),
+      mtimeMs: fs.statSync(path.join(dir, name), { throwIfNoEntry: false })?.mtimeMs ?? 0,
+    }))
     .sort((a, b) => b.mtimeMs - a.mtimeMs);
   for (const { file } of bundles.slice(keep)) fs.rmSync(file, { force: true });
 }

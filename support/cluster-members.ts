@@ -31,7 +31,10 @@ export interface LayoutOptions {
 }
 
 export class ClusterStartError extends Error {
-  constructor(message: string, readonly logTail: string) {
+  constructor(
+    message: string,
+    readonly logTail: string,
+  ) {
     super(logTail ? `${message}\n--- last log lines ---\n${logTail}` : message);
     this.name = "ClusterStartError";
   }

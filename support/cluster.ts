@@ -200,7 +200,11 @@ function clusterHandle(layout: Layout, members: Members, stop: () => Promise<voi
       m.child = m.start();
       const registered = (s: BrokerRegistrations): boolean => s.brokerIds.includes(id);
       await waitForRegistrations(zookeeperConnect, `broker ${id} to register`, timeoutMs, registered, [m]);
-      await waitForMetadata(brokers.filter((b) => b.id === id), [id], timeoutMs);
+      await waitForMetadata(
+        brokers.filter((b) => b.id === id),
+        [id],
+        timeoutMs,
+      );
     },
     stopZookeeper: (signal = "SIGTERM") => stopMember(zk, signal, 15_000),
     startZookeeper: async (timeoutMs = 60_000) => {

@@ -12,7 +12,11 @@ import { done, notYet, pollUntil, waitFor } from "../lib/poll";
 
 const ROOT = path.resolve(__dirname, "..");
 /** tsx's loader in this process (no tsx CLI wrapper), so the child's pid is the service's. */
-export const SERVICE_ARGS = ["--import", pathToFileURL(path.join(ROOT, "node_modules/tsx/dist/loader.mjs")).href, path.join(ROOT, "consumer/main.ts")];
+export const SERVICE_ARGS = [
+  "--import",
+  pathToFileURL(path.join(ROOT, "node_modules/tsx/dist/loader.mjs")).href,
+  path.join(ROOT, "consumer/main.ts"),
+];
 
 export interface ServiceProcess {
   readonly child: ChildProcess;
@@ -35,7 +39,10 @@ export interface StartOptions {
 }
 
 /** Starts the service with these env vars and waits until /health answers (any status). */
-export async function startService(env: Record<string, string>, { timeoutMs = 30_000, asDeployed = false }: StartOptions = {}): Promise<ServiceProcess> {
+export async function startService(
+  env: Record<string, string>,
+  { timeoutMs = 30_000, asDeployed = false }: StartOptions = {},
+): Promise<ServiceProcess> {
   const host = env.HTTP_HOST ?? "127.0.0.1";
   const port = env.HTTP_PORT ?? "8080";
   let bundleDir: string | undefined;
@@ -98,7 +105,12 @@ export async function getJson<T = any>(url: string): Promise<JsonAnswer<T>> {
 }
 
 /** Polls `check` every `everyMs` until it returns a truthy value; throws with `what` and the last value after the deadline. */
-export function waitUntil<T>(what: string, timeoutMs: number, check: () => Promise<T | false | null | undefined>, everyMs = 100): Promise<T> {
+export function waitUntil<T>(
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<T | false | null | undefined>,
+  everyMs = 100,
+): Promise<T> {
   let last: unknown;
   return pollUntil(
     async () => {
@@ -118,7 +130,12 @@ export function waitUntil<T>(what: string, timeoutMs: number, check: () => Promi
 }
 
 /** Polls /health until `ok(answer)`; returns that answer, or throws with the last one. */
-export async function waitForHealth(baseUrl: string, what: string, timeoutMs: number, ok: (a: JsonAnswer) => boolean): Promise<JsonAnswer> {
+export async function waitForHealth(
+  baseUrl: string,
+  what: string,
+  timeoutMs: number,
+  ok: (a: JsonAnswer) => boolean,
+): Promise<JsonAnswer> {
   let last: JsonAnswer | undefined;
   try {
     return await waitUntil(what, timeoutMs, async () => {
@@ -126,17 +143,27 @@ export async function waitForHealth(baseUrl: string, what: string, timeoutMs: nu
       return last && ok(last) ? last : undefined;
     });
   } catch {
-    throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last /health: ${JSON.stringify(last, null, 1)}`);
+    throw new Error(
+      `timed out after ${timeoutMs} ms waiting for ${what}; last /health: ${JSON.stringify(last, null, 1)}`,
+    );
   }
 }
 
 /** Creates a topic with kafkajs and waits for its leaders. */
-export async function createTopic(bootstrapServers: string, topic: string, partitions: number, replicationFactor: number): Promise<void> {
+export async function createTopic(
+  bootstrapServers: string,
+  topic: string,
+  partitions: number,
+  replicationFactor: number,
+): Promise<void> {
   const { Kafka, logLevel } = kafkajs();
   const admin = new Kafka({ brokers: bootstrapServers.split(","), logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions, replicationFactor }] });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic, numPartitions: partitions, replicationFactor }],
+    });
   } finally {
     await admin.disconnect();
   }

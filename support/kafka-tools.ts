@@ -22,12 +22,24 @@ export interface ToolOptions {
   readonly timeoutMs?: number;
 }
 
-export function runKafkaTool(mainClass: string, args: readonly string[], options: ToolOptions = {}): Promise<ToolResult> {
+export function runKafkaTool(
+  mainClass: string,
+  args: readonly string[],
+  options: ToolOptions = {},
+): Promise<ToolResult> {
   const log4j = path.join(__dirname, "tools-log4j.properties");
   const child = spawn(
     "java",
-    ["-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", `-Dlog4j.configuration=file:${log4j}`,
-      "-cp", `${kafkaLibsDir()}/*`, mainClass, ...args],
+    [
+      "-Xmx256m",
+      "-XX:TieredStopAtLevel=1",
+      "-XX:+UseSerialGC",
+      `-Dlog4j.configuration=file:${log4j}`,
+      "-cp",
+      `${kafkaLibsDir()}/*`,
+      mainClass,
+      ...args,
+    ],
     { stdio: ["pipe", "pipe", "pipe"] },
   );
   let stdout = "";
@@ -46,7 +58,11 @@ export function runKafkaTool(mainClass: string, args: readonly string[], options
 }
 
 /** Runs a tool and throws, with its output, unless it exits 0. */
-export async function runKafkaToolOk(mainClass: string, args: readonly string[], options: ToolOptions = {}): Promise<string> {
+export async function runKafkaToolOk(
+  mainClass: string,
+  args: readonly string[],
+  options: ToolOptions = {},
+): Promise<string> {
   const r = await runKafkaTool(mainClass, args, options);
   if (r.code !== 0) {
     throw new Error(`${mainClass} ${args.join(" ")} exited ${r.code}\n${r.stderr}${r.stdout}`);
@@ -70,10 +86,13 @@ export function parseTopicDescribe(text: string): DescribedPartition[] {
   for (const line of text.split("\n")) {
     if (!/^\s*Topic: .*\tPartition: /.test(line)) continue;
     const fields = new Map(
-      line.trim().split("\t").map((f) => {
-        const i = f.indexOf(": ");
-        return [f.slice(0, i), f.slice(i + 2)] as const;
-      }),
+      line
+        .trim()
+        .split("\t")
+        .map((f) => {
+          const i = f.indexOf(": ");
+          return [f.slice(0, i), f.slice(i + 2)] as const;
+        }),
     );
     const leader = fields.get("Leader");
     out.push({

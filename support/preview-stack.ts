@@ -74,7 +74,12 @@ function stackYaml(addresses: readonly string[], dataDir: string, v: StackVarian
 }
 
 /** Stages the project in a new temp dir and inits stack `stack` with `initial` as its config. */
-export async function stagePreviewStack(opts: { prefix: string; stack: string; initial: StackVariant; tmpPrefix: string }): Promise<PreviewStack> {
+export async function stagePreviewStack(opts: {
+  prefix: string;
+  stack: string;
+  initial: StackVariant;
+  tmpPrefix: string;
+}): Promise<PreviewStack> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), opts.tmpPrefix));
   const dataDir = path.join(work, "data");
   const addresses = [1, 2, 3].map((i) => `${opts.prefix}.${i}`);

@@ -35,14 +35,18 @@ export function pulumiEnv(stateDir: string, extraEnv: NodeJS.ProcessEnv = {}): N
 
 export function pulumiRunner(cwd: string, stateDir: string, extraEnv: NodeJS.ProcessEnv = {}): PulumiRunner {
   const env = pulumiEnv(stateDir, extraEnv);
-  const exec = (args: readonly string[]) => run("pulumi", [...args, "--non-interactive"], { cwd, env, maxBuffer: 64 << 20 });
+  const exec = (args: readonly string[]) =>
+    run("pulumi", [...args, "--non-interactive"], { cwd, env, maxBuffer: 64 << 20 });
   const runner = (async (args: readonly string[]) => {
     try {
       return await exec(args);
     } catch (err) {
       const e = err as Error & { code?: string; stdout?: string; stderr?: string };
-      if (e.code === "ENOENT") throw new Error("pulumi is not on PATH: run the tests with 'npm test', which sets it up");
-      throw new Error(`pulumi ${args.join(" ")} failed: ${e.message}\n${e.stdout ?? ""}${e.stderr ?? ""}`);
+      if (e.code === "ENOENT")
+        throw new Error("pulumi is not on PATH: run the tests with 'npm test', which sets it up", { cause: err });
+      throw new Error(`pulumi ${args.join(" ")} failed: ${e.message}\n${e.stdout ?? ""}${e.stderr ?? ""}`, {
+        cause: err,
+      });
     }
   }) as PulumiRunner;
   runner.fails = async (args) => {
@@ -59,7 +63,19 @@ export function pulumiRunner(cwd: string, stateDir: string, extraEnv: NodeJS.Pro
 }
 
 /** What a staged copy of the project links to: the program and its dependencies. */
-const PROJECT_ENTRIES = ["Pulumi.yaml", "index.ts", "stack", "lib", "infra", "topics", "consumer", "toolchain.json", "package.json", "tsconfig.json", "node_modules"];
+const PROJECT_ENTRIES = [
+  "Pulumi.yaml",
+  "index.ts",
+  "stack",
+  "lib",
+  "infra",
+  "topics",
+  "consumer",
+  "toolchain.json",
+  "package.json",
+  "tsconfig.json",
+  "node_modules",
+];
 
 /**
  * Makes `<dir>/project`: symlinks to the repo's program, so Pulumi writes

@@ -38,14 +38,24 @@ export interface SshHostsOptions {
 }
 
 export class SshdStartError extends Error {
-  constructor(message: string, readonly logTail: string) {
+  constructor(
+    message: string,
+    readonly logTail: string,
+  ) {
     super(logTail ? `${message}\n--- sshd log ---\n${logTail}` : message);
     this.name = "SshdStartError";
   }
 }
 
 /** The sshd_config of one host: key authentication for `user` only, nothing that needs a real system set-up. */
-export function renderSshdConfig(o: { address: string; port: number; hostKey: string; pidFile: string; authorizedKeys: string; user: string }): string {
+export function renderSshdConfig(o: {
+  address: string;
+  port: number;
+  hostKey: string;
+  pidFile: string;
+  authorizedKeys: string;
+  user: string;
+}): string {
   return [
     `ListenAddress ${o.address}:${o.port}`,
     `HostKey ${o.hostKey}`,
@@ -102,10 +112,18 @@ async function loginFails(host: SshHost): Promise<string | undefined> {
       client.once("ready", () =>
         client.exec("true", (err, stream) => {
           if (err) return resolve(err.message);
-          stream.on("close", (code: number | null) => resolve(code === 0 ? undefined : `'true' exited with ${code}`)).resume();
+          stream
+            .on("close", (code: number | null) => resolve(code === 0 ? undefined : `'true' exited with ${code}`))
+            .resume();
         }),
       );
-      client.connect({ host: host.address, port: host.port, username: host.user, privateKey: host.privateKey, readyTimeout: 5_000 });
+      client.connect({
+        host: host.address,
+        port: host.port,
+        username: host.user,
+        privateKey: host.privateKey,
+        readyTimeout: 5_000,
+      });
     });
   } finally {
     client.end();
@@ -144,7 +162,22 @@ async function spawnSshd(dir: string, host: SshHost, authorizedKeys: string): Pr
   // torn down with sshd, so processes started over SSH die with it too.
   const child = spawn(
     "setpriv",
-    ["--pdeathsig", "KILL", "--", "unshare", "--pid", "--fork", "--kill-child", "--mount-proc", "--", SSHD, "-D", "-e", "-f", config],
+    [
+      "--pdeathsig",
+      "KILL",
+      "--",
+      "unshare",
+      "--pid",
+      "--fork",
+      "--kill-child",
+      "--mount-proc",
+      "--",
+      SSHD,
+      "-D",
+      "-e",
+      "-f",
+      config,
+    ],
     { cwd: hostDir, detached: true, stdio: ["ignore", out, out] },
   );
   fs.closeSync(out);
@@ -195,10 +228,14 @@ function stopper(dir: string, sshds: readonly Sshd[], dirRemoved: () => void): (
 }
 
 export async function startSshHosts(options: SshHostsOptions): Promise<SshHosts> {
-  if (!fs.existsSync(SSHD)) throw new SshdStartError(`${SSHD} not found; install openssh-server (npm run setup does)`, "");
+  if (!fs.existsSync(SSHD))
+    throw new SshdStartError(`${SSHD} not found; install openssh-server (npm run setup does)`, "");
   // unshare --pid and sshd's privilege separation directory need root.
   if (process.getuid?.() !== 0) {
-    throw new SshdStartError("the sshd harness runs as root (a PID namespace per sshd); run the ssh end-to-end test as root", "");
+    throw new SshdStartError(
+      "the sshd harness runs as root (a PID namespace per sshd); run the ssh end-to-end test as root",
+      "",
+    );
   }
   const user = os.userInfo().username;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kafka-cluster-sshd-"));

@@ -15,9 +15,15 @@ export interface PartitionReplicas {
  * New replica lists for `replicationFactor` over `brokers`. Throws when the
  * factor is above the broker count.
  */
-export function reassign(partitions: readonly PartitionReplicas[], brokers: readonly number[], replicationFactor: number): Map<number, number[]> {
+export function reassign(
+  partitions: readonly PartitionReplicas[],
+  brokers: readonly number[],
+  replicationFactor: number,
+): Map<number, number[]> {
   if (replicationFactor > brokers.length) {
-    throw new Error(`replication factor ${replicationFactor} needs ${replicationFactor} brokers; ${brokers.length} are live`);
+    throw new Error(
+      `replication factor ${replicationFactor} needs ${replicationFactor} brokers; ${brokers.length} are live`,
+    );
   }
   const live = new Set(brokers);
   const load = new Map<number, number>(brokers.map((b) => [b, 0]));
@@ -26,8 +32,14 @@ export function reassign(partitions: readonly PartitionReplicas[], brokers: read
   // First the replicas we keep: the leader, then the others in order, on live brokers.
   const kept = new Map<number, number[]>();
   for (const p of sorted) {
-    const ordered = p.leader !== null && p.replicas.includes(p.leader) ? [p.leader, ...p.replicas.filter((r) => r !== p.leader)] : [...p.replicas];
-    kept.set(p.partition, ordered.filter((r) => live.has(r)));
+    const ordered =
+      p.leader !== null && p.replicas.includes(p.leader)
+        ? [p.leader, ...p.replicas.filter((r) => r !== p.leader)]
+        : [...p.replicas];
+    kept.set(
+      p.partition,
+      ordered.filter((r) => live.has(r)),
+    );
   }
   // Shrinking: drop followers from the most loaded brokers first.
   for (const p of sorted) for (const r of kept.get(p.partition)!) load.set(r, load.get(r)! + 1);
@@ -35,7 +47,9 @@ export function reassign(partitions: readonly PartitionReplicas[], brokers: read
     const replicas = kept.get(p.partition)!;
     while (replicas.length > replicationFactor) {
       const followers = replicas.slice(1);
-      const drop = followers.reduce((worst, r) => (load.get(r)! > load.get(worst)! || (load.get(r) === load.get(worst) && r > worst) ? r : worst));
+      const drop = followers.reduce((worst, r) =>
+        load.get(r)! > load.get(worst)! || (load.get(r) === load.get(worst) && r > worst) ? r : worst,
+      );
       replicas.splice(replicas.indexOf(drop), 1);
       load.set(drop, load.get(drop)! - 1);
     }
@@ -64,7 +78,11 @@ export function reassign(partitions: readonly PartitionReplicas[], brokers: read
  * sit beside the least loaded one), a chain of moves through other brokers
  * does it: each of those gives one replica and takes one.
  */
-function rebalance(assignment: Map<number, number[]>, brokers: readonly number[], original: Map<number, readonly number[]>): void {
+function rebalance(
+  assignment: Map<number, number[]>,
+  brokers: readonly number[],
+  original: Map<number, readonly number[]>,
+): void {
   for (let guard = 0; guard < 10_000; guard++) {
     const counts = new Map<number, number>(brokers.map((b) => [b, 0]));
     for (const r of assignment.values()) for (const b of r) counts.set(b, counts.get(b)! + 1);
@@ -97,7 +115,12 @@ interface Move {
 }
 
 /** The shortest chain of follower moves that takes one replica from `hi` to `lo` (breadth first over brokers). */
-function moveChain(assignment: Map<number, number[]>, brokers: readonly number[], hi: number, lo: number): Move[] | undefined {
+function moveChain(
+  assignment: Map<number, number[]>,
+  brokers: readonly number[],
+  hi: number,
+  lo: number,
+): Move[] | undefined {
   const via = new Map<number, Move>();
   const queue = [hi];
   while (queue.length > 0) {

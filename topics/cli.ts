@@ -45,16 +45,23 @@ async function stackCluster(stack: string | undefined): Promise<Cluster> {
     throw new Error(
       `cannot read the outputs of ${stack ? `stack '${stack}'` : "the selected stack"} (${(e.stderr || e.message).trim()}); ` +
         "pass --bootstrap-server host:port, or --stack <name>",
+      { cause: err },
     );
   }
   const outputs = JSON.parse(stdout) as { bootstrapServers?: string; zookeeperConnect?: string };
   if (!outputs.bootstrapServers) {
-    throw new Error(`${stack ? `stack '${stack}'` : "the selected stack"} has no bootstrapServers output (is it up?); pass --bootstrap-server host:port`);
+    throw new Error(
+      `${stack ? `stack '${stack}'` : "the selected stack"} has no bootstrapServers output (is it up?); pass --bootstrap-server host:port`,
+    );
   }
   return { bootstrapServers: outputs.bootstrapServers, zookeeperConnect: outputs.zookeeperConnect };
 }
 
-export async function main(argv: readonly string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  out: (line: string) => void,
+  err: (line: string) => void,
+): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -94,7 +101,9 @@ export async function main(argv: readonly string[], out: (line: string) => void,
     unavailable: v["unavailable-partitions"],
   };
   try {
-    const cluster: Cluster = v["bootstrap-server"] ? { bootstrapServers: v["bootstrap-server"] } : await stackCluster(v.stack);
+    const cluster: Cluster = v["bootstrap-server"]
+      ? { bootstrapServers: v["bootstrap-server"] }
+      : await stackCluster(v.stack);
     const snapshot = await observeTopics({
       bootstrapServers: cluster.bootstrapServers,
       zookeeperConnect: v.zookeeper ?? cluster.zookeeperConnect,
@@ -111,7 +120,11 @@ export async function main(argv: readonly string[], out: (line: string) => void,
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2), (l) => process.stdout.write(`${l}\n`), (l) => process.stderr.write(`${l}\n`)).then(
+  main(
+    process.argv.slice(2),
+    (l) => process.stdout.write(`${l}\n`),
+    (l) => process.stderr.write(`${l}\n`),
+  ).then(
     // exitCode, not exit(): a piped stdout must drain first.
     (code) => (process.exitCode = code),
     (e: Error) => {

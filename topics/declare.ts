@@ -32,7 +32,9 @@ const topicSchema = z.strictObject({
   replicationFactor: z.number().default(3),
   config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
   import: z.boolean().default(false),
-  policyExemption: z.strictObject({ reason: z.string().trim().min(1, "must say why, e.g. { reason: \"scratch data, rebuilt hourly\" }") }).optional(),
+  policyExemption: z
+    .strictObject({ reason: z.string().trim().min(1, 'must say why, e.g. { reason: "scratch data, rebuilt hourly" }') })
+    .optional(),
   allowDataLoss: z.boolean().optional(),
 });
 
@@ -60,7 +62,10 @@ export function declareTopics(raw: unknown, namespace = "kafka-cluster"): Topics
         // Only the first unknown key of an entry, and no values: zod's messages already say what it got.
         const keys = (issue as { keys?: string[] }).keys;
         const prop = [...issue.path, ...(keys?.length ? [keys[0]] : [])].join(".");
-        problems.push({ path: at(i, prop), message: issue.code === "unrecognized_keys" ? "unknown key" : issue.message });
+        problems.push({
+          path: at(i, prop),
+          message: issue.code === "unrecognized_keys" ? "unknown key" : issue.message,
+        });
       }
       return;
     }
@@ -71,16 +76,25 @@ export function declareTopics(raw: unknown, namespace = "kafka-cluster"): Topics
   });
   const seen = new Map<string, number>();
   for (const { decl, index } of topics) {
-    for (const [kind, value] of [["name", decl.name], ["id", decl.id]] as const) {
+    for (const [kind, value] of [
+      ["name", decl.name],
+      ["id", decl.id],
+    ] as const) {
       const key = `${kind}:${value}`;
       const first = seen.get(key);
       if (first !== undefined) {
-        problems.push({ path: at(index, kind), message: `${JSON.stringify(value)} is declared twice (also topics[${first}])` });
+        problems.push({
+          path: at(index, kind),
+          message: `${JSON.stringify(value)} is declared twice (also topics[${first}])`,
+        });
       } else seen.set(key, index);
     }
   }
   const warnings = collidingNames(topics.map((t) => t.decl.name)).map(
-    ([a, b]) => `topics ${JSON.stringify(a)} and ${JSON.stringify(b)} collide in Kafka's metric names ("." and "_" are treated alike); consider renaming one`,
+    ([a, b]) =>
+      `topics ${JSON.stringify(a)} and ${JSON.stringify(b)} collide in Kafka's metric names ("." and "_" are treated alike); consider renaming one`,
   );
-  return problems.length ? { topics: [], problems, warnings } : { topics: topics.map((t) => t.decl), problems, warnings };
+  return problems.length
+    ? { topics: [], problems, warnings }
+    : { topics: topics.map((t) => t.decl), problems, warnings };
 }

@@ -68,7 +68,11 @@ export function javaHashMapCapacity(size: number): number {
  * by insertion within a bucket. TopicCommand prints a topic's Configs from
  * such a map (the admin client's Config), so this is the order it shows.
  */
-export function javaHashMapOrder<T>(items: readonly T[], key: (item: T) => string, capacity = javaHashMapCapacity(items.length)): T[] {
+export function javaHashMapOrder<T>(
+  items: readonly T[],
+  key: (item: T) => string,
+  capacity = javaHashMapCapacity(items.length),
+): T[] {
   const mask = capacity - 1;
   const bucket = (k: string): number => {
     const h = javaStringHash(k);
@@ -116,7 +120,9 @@ function reassigning(p: PartitionState): boolean {
 
 /** The replication factor, not counting replicas being added by a reassignment. */
 export function replicationFactor(p: PartitionState): number {
-  return reassigning(p) && p.reassignment ? p.reassignment.replicas.length - p.reassignment.adding.length : p.replicas.length;
+  return reassigning(p) && p.reassignment
+    ? p.reassignment.replicas.length - p.reassignment.adding.length
+    : p.replicas.length;
 }
 
 /** The topic's effective min.insync.replicas (its own, the broker's or Kafka's default of 1). */
@@ -136,14 +142,19 @@ export function anyFilter(f: DescribeFilters): boolean {
 }
 
 /** Whether TopicCommand prints this partition's line under these filters. */
-export function partitionSelected(topic: TopicState, p: PartitionState, liveBrokers: ReadonlySet<number>, f: DescribeFilters): boolean {
+export function partitionSelected(
+  topic: TopicState,
+  p: PartitionState,
+  liveBrokers: ReadonlySet<number>,
+  f: DescribeFilters,
+): boolean {
   if (!anyFilter(f)) return true;
   const min = minIsr(topic);
   return Boolean(
     (f.underReplicated && isUnderReplicated(p)) ||
-      (f.unavailable && isUnavailable(p, liveBrokers)) ||
-      (f.underMinIsr && isUnderMinIsr(p, min)) ||
-      (f.atMinIsr && isAtMinIsr(p, min)),
+    (f.unavailable && isUnavailable(p, liveBrokers)) ||
+    (f.underMinIsr && isUnderMinIsr(p, min)) ||
+    (f.atMinIsr && isAtMinIsr(p, min)),
   );
 }
 
@@ -174,7 +185,9 @@ export function partitionLine(topic: string, p: PartitionState): string {
     `Leader: ${p.leader ?? "none"}`,
     `Replicas: ${ids(p.replicas)}`,
     `Isr: ${ids(p.isr)}`,
-    ...(p.reassignment ? [`Adding Replicas: ${ids(p.reassignment.adding)}`, `Removing Replicas: ${ids(p.reassignment.removing)}`] : []),
+    ...(p.reassignment
+      ? [`Adding Replicas: ${ids(p.reassignment.adding)}`, `Removing Replicas: ${ids(p.reassignment.removing)}`]
+      : []),
     "Elr: N/A",
     "LastKnownElr: N/A",
   ];
@@ -190,7 +203,11 @@ function sortedPartitions(topic: TopicState): PartitionState[] {
  * TopicCommand's order. Without filters: each topic's header then all its
  * partitions; with filters: only the selected partitions, no headers.
  */
-export function describeLines(topics: readonly TopicState[], liveBrokers: readonly number[], filters: DescribeFilters = {}): string[] {
+export function describeLines(
+  topics: readonly TopicState[],
+  liveBrokers: readonly number[],
+  filters: DescribeFilters = {},
+): string[] {
   const live = new Set(liveBrokers);
   const byName = new Map(topics.map((t) => [t.name, t]));
   const lines: string[] = [];

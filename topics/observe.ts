@@ -37,7 +37,10 @@ export interface ClusterSnapshot {
 
 export class ClusterUnreachableError extends KafkaClusterError {
   readonly retriable = true;
-  constructor(readonly bootstrapServers: string, cause: unknown) {
+  constructor(
+    readonly bootstrapServers: string,
+    cause: unknown,
+  ) {
     super(`cannot reach the Kafka cluster at ${bootstrapServers}: ${(cause as Error).message}`);
     this.name = "ClusterUnreachableError";
   }
@@ -45,8 +48,13 @@ export class ClusterUnreachableError extends KafkaClusterError {
 
 export class UnknownTopicsError extends KafkaClusterError {
   readonly retriable = false;
-  constructor(readonly topics: readonly string[], bootstrapServers: string) {
-    super(`${topics.length > 1 ? "topics" : "topic"} ${topics.map((t) => `'${t}'`).join(", ")} ${topics.length > 1 ? "do" : "does"} not exist in the cluster at ${bootstrapServers}`);
+  constructor(
+    readonly topics: readonly string[],
+    bootstrapServers: string,
+  ) {
+    super(
+      `${topics.length > 1 ? "topics" : "topic"} ${topics.map((t) => `'${t}'`).join(", ")} ${topics.length > 1 ? "do" : "does"} not exist in the cluster at ${bootstrapServers}`,
+    );
     this.name = "UnknownTopicsError";
   }
 }
@@ -154,7 +162,12 @@ async function topicConfigs(admin: Admin, names: readonly string[]): Promise<Map
 interface DecodedReassignments {
   readonly topics: ReadonlyArray<{
     readonly name: string;
-    readonly partitions: ReadonlyArray<{ partition: number; replicas: number[]; addingReplicas: number[]; removingReplicas: number[] }>;
+    readonly partitions: ReadonlyArray<{
+      partition: number;
+      replicas: number[];
+      addingReplicas: number[];
+      removingReplicas: number[];
+    }>;
   }>;
 }
 
@@ -164,7 +177,11 @@ async function ongoingReassignments(admin: Admin): Promise<Map<string, Partition
   const out = new Map<string, PartitionReassignmentState>();
   for (const t of topics) {
     for (const p of t.partitions) {
-      out.set(`${t.name}:${p.partition}`, { replicas: p.replicas, adding: p.addingReplicas, removing: p.removingReplicas });
+      out.set(`${t.name}:${p.partition}`, {
+        replicas: p.replicas,
+        adding: p.addingReplicas,
+        removing: p.removingReplicas,
+      });
     }
   }
   return out;
@@ -181,7 +198,11 @@ async function brokerZookeeperConnect(admin: Admin, brokerId: number | undefined
 }
 
 /** `topic_id` of each topic's /brokers/topics/<topic> znode (Kafka 3.x, ZooKeeper mode). */
-async function topicIds(zookeeperConnect: string, names: readonly string[], timeoutMs: number): Promise<Map<string, string>> {
+async function topicIds(
+  zookeeperConnect: string,
+  names: readonly string[],
+  timeoutMs: number,
+): Promise<Map<string, string>> {
   return withZk(zookeeperConnect, { timeoutMs, spinDelayMs: 100 }, async (client) => {
     const read = async (topic: string): Promise<[string, string | undefined]> => {
       const znode = await getJson<{ topic_id?: string }>(client, `/brokers/topics/${topic}`).catch(() => null);

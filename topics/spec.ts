@@ -131,7 +131,8 @@ export function adoptionProblems(existing: TopicSpec, declared: TopicSpec): Prob
   }
   for (const [key, value] of Object.entries(declared.config)) {
     const has = existing.config[key];
-    if (has !== value) differs(`config.${key}`, has === undefined ? "no override" : JSON.stringify(has), JSON.stringify(value));
+    if (has !== value)
+      differs(`config.${key}`, has === undefined ? "no override" : JSON.stringify(has), JSON.stringify(value));
   }
   return problems;
 }

@@ -6,7 +6,13 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterPlan, DockerPlan } from "../plan";
-import { ROLE_LABEL, brokerContainer, serviceContainer, zookeeperContainer, type ContainerSpec } from "../render-docker";
+import {
+  ROLE_LABEL,
+  brokerContainer,
+  serviceContainer,
+  zookeeperContainer,
+  type ContainerSpec,
+} from "../render-docker";
 import { containerNameOf, resourceNameOf } from "./names";
 import type { ChangeEffect, PlaceOptions, ProcessNames, ProcessSpec, ServiceSpec, Target, TargetScope } from "./target";
 
@@ -44,7 +50,10 @@ export interface DockerContainerArgs {
 }
 
 /** One container and its volumes from a ContainerSpec. */
-export function dockerContainer(args: DockerContainerArgs, opts: pulumi.CustomResourceOptions & { parent: pulumi.Resource }): docker.Container {
+export function dockerContainer(
+  args: DockerContainerArgs,
+  opts: pulumi.CustomResourceOptions & { parent: pulumi.Resource },
+): docker.Container {
   const { spec } = args;
   const volumes = spec.volumes.map((v) => ({
     volume: new docker.Volume(v.resource, { name: v.volumeName }, { parent: opts.parent }),
@@ -60,7 +69,9 @@ export function dockerContainer(args: DockerContainerArgs, opts: pulumi.CustomRe
       envs: spec.env,
       // Readable by the non-root users the images run as (appuser, zookeeper, node).
       uploads: Object.entries(spec.files).map(([file, content]) =>
-        typeof content === "string" ? { file, content, permissions: "0644" } : { file, source: content.source, sourceHash: content.sha256, permissions: "0644" },
+        typeof content === "string"
+          ? { file, content, permissions: "0644" }
+          : { file, source: content.source, sourceHash: content.sha256, permissions: "0644" },
       ),
       ports: spec.ports.map((p) => ({ internal: p.internal, external: p.external, ip: p.ip })),
       volumes: volumes.map((v) => ({ volumeName: v.volume.name, containerPath: v.containerPath })),

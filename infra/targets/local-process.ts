@@ -31,7 +31,11 @@ async function start(inputs: LocalProcessInputs): Promise<number> {
   const outFile = path.join(inputs.workDir, "process.out");
   const out = fs.openSync(outFile, "a");
   // detached: a session of its own (setsid), so the process outlives `pulumi up`.
-  const child = spawn(inputs.command, inputs.args, { detached: true, stdio: ["ignore", out, out], cwd: inputs.workDir });
+  const child = spawn(inputs.command, inputs.args, {
+    detached: true,
+    stdio: ["ignore", out, out],
+    cwd: inputs.workDir,
+  });
   fs.closeSync(out);
   child.unref();
   const pid = child.pid;

@@ -31,7 +31,13 @@ export interface HostRuntime {
 /** Everything a process provider needs but its ready timeout, which is the target's. */
 export type HostProcess = Omit<ProcessInputs, "readyTimeoutMs">;
 
-function javaProcess(role: "zookeeper" | "kafka", workDir: string, config: string, heap: string, libsDir: string): ProcessFiles {
+function javaProcess(
+  role: "zookeeper" | "kafka",
+  workDir: string,
+  config: string,
+  heap: string,
+  libsDir: string,
+): ProcessFiles {
   const configFile = path.posix.join(workDir, role === "kafka" ? "server.properties" : "zoo.cfg");
   const log4jFile = path.posix.join(workDir, "log4j.properties");
   const { command, args } = renderJavaCommand({ role, libsDir, configFile, log4jFile, heap });
@@ -49,11 +55,18 @@ export function zookeeperProcess(plan: ClusterPlan, z: PlannedZooKeeperNode, lib
     dataDir: z.dataDir,
     clientAddress: z.address,
     clientPort: z.clientPort,
-    servers: plan.zookeeper.map((n) => ({ id: n.id, host: n.address, peerPort: n.peerPort, electionPort: n.electionPort })),
+    servers: plan.zookeeper.map((n) => ({
+      id: n.id,
+      host: n.address,
+      peerPort: n.peerPort,
+      electionPort: n.electionPort,
+    })),
   });
   const p = javaProcess("zookeeper", workDir, cfg, "256m", libsDir);
   // An ensemble member finds its own server line through myid.
-  return plan.zookeeper.length > 1 ? { ...p, files: { ...p.files, [path.posix.join(z.dataDir, "myid")]: `${z.id}\n` } } : p;
+  return plan.zookeeper.length > 1
+    ? { ...p, files: { ...p.files, [path.posix.join(z.dataDir, "myid")]: `${z.id}\n` } }
+    : p;
 }
 
 export function brokerProcess(plan: ClusterPlan, b: PlannedBroker, libsDir: string): ProcessFiles {

@@ -39,7 +39,9 @@ async function install(inputs: RemoteKafkaInstallInputs): Promise<void> {
     const found = await ssh.exec(`test -f ${q(jar)}`);
     if (found.code !== 0) {
       const where = "url" in inputs.source ? inputs.source.url : inputs.source.file;
-      throw new Error(`${inputs.label}: ${where} does not contain libs/kafka_2.13-${inputs.version}.jar; is it the Kafka ${inputs.version} release (Scala 2.13)?`);
+      throw new Error(
+        `${inputs.label}: ${where} does not contain libs/kafka_2.13-${inputs.version}.jar; is it the Kafka ${inputs.version} release (Scala 2.13)?`,
+      );
     }
     await ssh.run(`touch ${q(`${home}/.complete`)}`);
   });
@@ -54,7 +56,10 @@ async function uninstall(s: RemoteKafkaInstallInputs): Promise<void> {
   );
 }
 
-export const remoteKafkaInstallProvider: pulumi.dynamic.ResourceProvider<RemoteKafkaInstallInputs, RemoteKafkaInstallInputs> = {
+export const remoteKafkaInstallProvider: pulumi.dynamic.ResourceProvider<
+  RemoteKafkaInstallInputs,
+  RemoteKafkaInstallInputs
+> = {
   async create(inputs) {
     try {
       await install(inputs);
@@ -85,6 +90,13 @@ export class RemoteKafkaInstall extends pulumi.dynamic.Resource {
     args: { [K in keyof RemoteKafkaInstallInputs]: pulumi.Input<RemoteKafkaInstallInputs[K]> },
     opts?: pulumi.CustomResourceOptions,
   ) {
-    super(remoteKafkaInstallProvider, name, args, { ...opts, additionalSecretOutputs: ["connection"] }, "kafka-cluster", "RemoteKafkaInstall");
+    super(
+      remoteKafkaInstallProvider,
+      name,
+      args,
+      { ...opts, additionalSecretOutputs: ["connection"] },
+      "kafka-cluster",
+      "RemoteKafkaInstall",
+    );
   }
 }

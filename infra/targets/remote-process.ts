@@ -50,7 +50,10 @@ function isAlive(ssh: SshSession, s: RemoteProcessInputs, manager: ServiceManage
 }
 
 async function tail(ssh: SshSession, s: RemoteProcessInputs, manager: ServiceManager): Promise<string> {
-  const cmd = manager === "systemd" ? privileged(s, `journalctl -u ${q(s.unit)} -n 15 --no-pager`) : `tail -n 15 ${q(outFile(s))}`;
+  const cmd =
+    manager === "systemd"
+      ? privileged(s, `journalctl -u ${q(s.unit)} -n 15 --no-pager`)
+      : `tail -n 15 ${q(outFile(s))}`;
   return (await ssh.exec(cmd)).stdout.trimEnd();
 }
 
@@ -58,7 +61,9 @@ async function startRemote(inputs: RemoteProcessInputs): Promise<ServiceManager>
   return withSsh(inputs.connection, async (ssh) => {
     const java = await ssh.exec(`command -v ${q(inputs.command)}`);
     if (java.code !== 0) {
-      throw new Error(`${inputs.label}: '${inputs.command}' is not installed on ${inputs.connection.host}; install Java 17 or newer there`);
+      throw new Error(
+        `${inputs.label}: '${inputs.command}' is not installed on ${inputs.connection.host}; install Java 17 or newer there`,
+      );
     }
     const manager = await chooseManager(ssh, inputs);
     await ssh.run(`mkdir -p ${[inputs.workDir, ...inputs.dirs].map(q).join(" ")}`);
@@ -82,7 +87,9 @@ async function startRemote(inputs: RemoteProcessInputs): Promise<ServiceManager>
       // (a backgrounded `cd && ...` list would be a subshell that does, and
       // the exec would never end).
       const cmd = [inputs.command, ...inputs.args].map(q).join(" ");
-      await ssh.run(`cd ${q(inputs.workDir)} || exit 1; nohup setsid ${cmd} > ${q(outFile(inputs))} 2>&1 < /dev/null & echo $! > ${q(pidFile(inputs))}`);
+      await ssh.run(
+        `cd ${q(inputs.workDir)} || exit 1; nohup setsid ${cmd} > ${q(outFile(inputs))} 2>&1 < /dev/null & echo $! > ${q(pidFile(inputs))}`,
+      );
     }
     try {
       await waitUntilReady(inputs.ready, {
@@ -103,7 +110,12 @@ async function startRemote(inputs: RemoteProcessInputs): Promise<ServiceManager>
 async function stopRemote(ssh: SshSession, s: RemoteProcessOutputs, graceMs: number): Promise<void> {
   if (s.manager === "systemd") {
     // systemd does the TERM/KILL sequence itself (TimeoutStopSec).
-    await ssh.run(privileged(s, `systemctl disable --now ${q(s.unit)} 2>/dev/null; rm -f ${q(unitPath(s.unit))}; systemctl daemon-reload`));
+    await ssh.run(
+      privileged(
+        s,
+        `systemctl disable --now ${q(s.unit)} 2>/dev/null; rm -f ${q(unitPath(s.unit))}; systemctl daemon-reload`,
+      ),
+    );
     return;
   }
   if (!(await isAlive(ssh, s, "process"))) return;
@@ -134,7 +146,10 @@ export const remoteProcessProvider: pulumi.dynamic.ResourceProvider<RemoteProces
   async create(inputs) {
     try {
       const manager = await startRemote(inputs);
-      return { id: `${inputs.connection.host}:${inputs.unit}`, outs: { ...inputs, manager } satisfies RemoteProcessOutputs };
+      return {
+        id: `${inputs.connection.host}:${inputs.unit}`,
+        outs: { ...inputs, manager } satisfies RemoteProcessOutputs,
+      };
     } catch (err) {
       await withSsh(inputs.connection, (ssh) => removeRemote(ssh, inputs)).catch(() => undefined);
       throw err;
@@ -166,6 +181,13 @@ export class RemoteProcess extends pulumi.dynamic.Resource {
     args: { [K in keyof RemoteProcessInputs]: pulumi.Input<RemoteProcessInputs[K]> },
     opts?: pulumi.CustomResourceOptions,
   ) {
-    super(remoteProcessProvider, name, { ...args, manager: undefined }, { ...opts, additionalSecretOutputs: ["connection"] }, "kafka-cluster", "RemoteProcess");
+    super(
+      remoteProcessProvider,
+      name,
+      { ...args, manager: undefined },
+      { ...opts, additionalSecretOutputs: ["connection"] },
+      "kafka-cluster",
+      "RemoteProcess",
+    );
   }
 }

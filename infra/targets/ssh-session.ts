@@ -61,7 +61,9 @@ export async function openSsh(conn: SshConnection, timeoutMs = 20_000): Promise<
     async run(command, stdin) {
       const r = await exec(command, stdin);
       if (r.code !== 0) {
-        throw new Error(`ssh ${where}: command failed (exit ${r.code}): ${command.slice(0, 200)}\n${(r.stderr || r.stdout).trim()}`);
+        throw new Error(
+          `ssh ${where}: command failed (exit ${r.code}): ${command.slice(0, 200)}\n${(r.stderr || r.stdout).trim()}`,
+        );
       }
       return r.stdout;
     },

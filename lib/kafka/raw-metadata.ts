@@ -120,7 +120,13 @@ export function decodeMetadataResponse(buf: Buffer): { correlationId: number; me
 let nextCorrelationId = 1;
 
 /** Asks one broker; rejects on connection error, a bad answer or after timeoutMs. */
-export function fetchRawMetadata(host: string, port: number, topics: readonly string[], clientId: string, timeoutMs: number): Promise<RawMetadata> {
+export function fetchRawMetadata(
+  host: string,
+  port: number,
+  topics: readonly string[],
+  clientId: string,
+  timeoutMs: number,
+): Promise<RawMetadata> {
   const correlationId = nextCorrelationId++ & 0x7fffffff;
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host, port });
@@ -129,7 +135,9 @@ export function fetchRawMetadata(host: string, port: number, topics: readonly st
       socket.destroy();
       reject(err);
     };
-    socket.setTimeout(timeoutMs, () => fail(new Error(`metadata request to ${host}:${port} timed out after ${timeoutMs} ms`)));
+    socket.setTimeout(timeoutMs, () =>
+      fail(new Error(`metadata request to ${host}:${port} timed out after ${timeoutMs} ms`)),
+    );
     socket.once("error", (err) => fail(new Error(`metadata request to ${host}:${port}: ${err.message}`)));
     socket.once("connect", () => socket.write(encodeMetadataRequest(correlationId, clientId, topics)));
     socket.on("data", (chunk: Buffer) => {
@@ -140,7 +148,8 @@ export function fetchRawMetadata(host: string, port: number, topics: readonly st
       socket.destroy();
       try {
         const r = decodeMetadataResponse(data.subarray(4, 4 + size));
-        if (r.correlationId !== correlationId) throw new Error(`correlation id ${r.correlationId}, expected ${correlationId}`);
+        if (r.correlationId !== correlationId)
+          throw new Error(`correlation id ${r.correlationId}, expected ${correlationId}`);
         resolve(r.metadata);
       } catch (err) {
         reject(new Error(`bad metadata answer from ${host}:${port}: ${(err as Error).message}`));
@@ -150,7 +159,12 @@ export function fetchRawMetadata(host: string, port: number, topics: readonly st
 }
 
 /** Tries each bootstrap server in turn until one answers. */
-export async function fetchRawMetadataFromAny(servers: readonly string[], topics: readonly string[], clientId: string, timeoutMs: number): Promise<RawMetadata> {
+export async function fetchRawMetadataFromAny(
+  servers: readonly string[],
+  topics: readonly string[],
+  clientId: string,
+  timeoutMs: number,
+): Promise<RawMetadata> {
   const errors: string[] = [];
   for (const s of servers) {
     const i = s.lastIndexOf(":");

@@ -36,7 +36,9 @@ export function tolerateOfflinePartitions(): void {
   if (patched) return;
   const { version } = require("kafkajs/package.json") as { version: string };
   if (version !== "2.2.4") {
-    throw new Error(`lib/kafkajs/offline-partitions.ts patches kafkajs 2.2.4's metadata parsing; found kafkajs ${version}: check the patch still fits`);
+    throw new Error(
+      `lib/kafkajs/offline-partitions.ts patches kafkajs 2.2.4's metadata parsing; found kafkajs ${version}: check the patch still fits`,
+    );
   }
   const { createErrorFromCode } = require("kafkajs/src/protocol/error") as {
     createErrorFromCode: (code: number) => Error;

@@ -18,9 +18,13 @@ export function quietKafkajsTimers(): void {
   // Literal paths, so that esbuild's bundle of the consumer service carries them.
   const { version } = require("kafkajs/package.json") as { version: string };
   if (version !== "2.2.4") {
-    throw new Error(`lib/kafkajs/quiet-timers.ts patches kafkajs 2.2.4's request queue; found kafkajs ${version}: check the patch is still needed`);
+    throw new Error(
+      `lib/kafkajs/quiet-timers.ts patches kafkajs 2.2.4's request queue; found kafkajs ${version}: check the patch is still needed`,
+    );
   }
-  const RequestQueueClass = require("kafkajs/src/network/requestQueue") as { prototype: RequestQueue & { scheduleCheckPendingRequests(): void; quietTimers?: true } };
+  const RequestQueueClass = require("kafkajs/src/network/requestQueue") as {
+    prototype: RequestQueue & { scheduleCheckPendingRequests(): void; quietTimers?: true };
+  };
   const proto = RequestQueueClass.prototype;
   if (proto.quietTimers) return;
   proto.scheduleCheckPendingRequests = function (this: RequestQueue): void {

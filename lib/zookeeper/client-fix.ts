@@ -23,9 +23,12 @@ export function fixZookeeperClient(): void {
   // Static requires: the consumer service runs as an esbuild bundle, which must carry the same module the client uses.
   const { version } = require("node-zookeeper-client/package.json") as { version: string };
   if (version !== "1.1.3") {
-    throw new Error(`lib/zookeeper/client-fix.ts patches node-zookeeper-client 1.1.3; found ${version}: check the patch still fits`);
+    throw new Error(
+      `lib/zookeeper/client-fix.ts patches node-zookeeper-client 1.1.3; found ${version}: check the patch still fits`,
+    );
   }
-  const proto = (require("node-zookeeper-client/lib/ConnectionManager.js") as { prototype: ConnectionManagerLike }).prototype;
+  const proto = (require("node-zookeeper-client/lib/ConnectionManager.js") as { prototype: ConnectionManagerLike })
+    .prototype;
   if (proto.fixedByKafkaCluster) return;
   const onSocketData = proto.onSocketData;
   const onSocketClosed = proto.onSocketClosed;
@@ -34,7 +37,8 @@ export function fixZookeeperClient(): void {
       onSocketData.call(this, buffer);
     } catch (err) {
       // Only what misreading the bytes throws; an error of a caller's callback stays the caller's.
-      if (!(err instanceof RangeError) && !/^Unknown code: |out of buffer range/.test((err as Error).message)) throw err;
+      if (!(err instanceof RangeError) && !/^Unknown code: |out of buffer range/.test((err as Error).message))
+        throw err;
       this.pendingBuffer = null;
       this.socket?.destroy(); // the client reconnects when its socket closes
     }

@@ -43,7 +43,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (pulumi && (await stackProcesses()).length > 0) await pulumi(["destroy", "--yes", "--skip-preview"]).catch(() => undefined);
+  if (pulumi && (await stackProcesses()).length > 0)
+    await pulumi(["destroy", "--yes", "--skip-preview"]).catch(() => undefined);
   fs.rmSync(work, { recursive: true, force: true });
 });
 
@@ -57,7 +58,9 @@ describe("consumer service deployed by Pulumi", () => {
     expect(out).not.toContain("kafka-cluster:consumer.port"); // reported once the shape is valid
     fs.writeFileSync(bad, stackConfig("{ port: 9092 }"));
     const r2 = await pulumi.fails(["preview", "--config-file", bad]);
-    expect(r2.stdout + r2.stderr).toContain("kafka-cluster:consumer.port: hadoop-nn already uses it for broker 1, got 9092");
+    expect(r2.stdout + r2.stderr).toContain(
+      "kafka-cluster:consumer.port: hadoop-nn already uses it for broker 1, got 9092",
+    );
   });
 
   it("up runs it after the topic exists; healthUrl answers 200 with every partition ok", async () => {
@@ -68,8 +71,12 @@ describe("consumer service deployed by Pulumi", () => {
       const a = await getJson(outputs.healthUrl).catch(() => undefined);
       return a?.status === 200 ? a : undefined;
     });
-    expect(h.body.partitions.map((p: { topic: string; state: string }) => `${p.topic}:${p.state}`)).toEqual(Array(3).fill("Hello-Kafka:ok"));
-    expect(fs.readFileSync(path.join(dataDir, "hadoop-nn", "consumer", "consumer.env"), "utf8")).toContain(`HTTP_HOST="${ADDRESSES[0]}"`);
+    expect(h.body.partitions.map((p: { topic: string; state: string }) => `${p.topic}:${p.state}`)).toEqual(
+      Array(3).fill("Hello-Kafka:ok"),
+    );
+    expect(fs.readFileSync(path.join(dataDir, "hadoop-nn", "consumer", "consumer.env"), "utf8")).toContain(
+      `HTTP_HOST="${ADDRESSES[0]}"`,
+    );
     // The bundle, as on the other targets, with the service's heap limits.
     const script = path.join(dataDir, "hadoop-nn", "consumer", "consumer.js");
     expect(fs.statSync(script).size).toBeGreaterThan(10_000);

@@ -31,13 +31,17 @@ function configFile(name: string, extra: string): string {
 async function previewSteps(args: string[]): Promise<string[]> {
   const { stdout } = await pulumi(["preview", "--json", ...args]);
   const steps = (JSON.parse(stdout).steps ?? []) as Array<{ op: string; urn: string }>;
-  return steps.filter((s) => s.op !== "same").map((s) => {
-    const [type, name] = s.urn.split("::").slice(-2);
-    return `${s.op} ${type.split(":").pop()}::${name}`;
-  });
+  return steps
+    .filter((s) => s.op !== "same")
+    .map((s) => {
+      const [type, name] = s.urn.split("::").slice(-2);
+      return `${s.op} ${type.split(":").pop()}::${name}`;
+    });
 }
 
-async function describeTopic(topic: string): Promise<{ text: string; partitions: ReturnType<typeof parseTopicDescribe> }> {
+async function describeTopic(
+  topic: string,
+): Promise<{ text: string; partitions: ReturnType<typeof parseTopicDescribe> }> {
   const text = await runKafkaToolOk(TOPIC_COMMAND, ["--bootstrap-server", BOOTSTRAP, "--describe", "--topic", topic]);
   return { text, partitions: parseTopicDescribe(text) };
 }
@@ -96,14 +100,13 @@ afterAll(async () => {
 describe("local stack, end to end", () => {
   it("refuses bad config at preview, listing every problem with its path and value, creating nothing", async () => {
     const bad = path.join(work, "Pulumi.bad.yaml"); // used through --config-file
-    fs.writeFileSync(
-      bad,
-      stackConfig("  kafka-cluster:zookeeper: { nodes: [hadoop-nn, zk-x] }", '{ heap: "lots" }'),
-    );
+    fs.writeFileSync(bad, stackConfig("  kafka-cluster:zookeeper: { nodes: [hadoop-nn, zk-x] }", '{ heap: "lots" }'));
     const r = await pulumi.fails(["preview", "--config-file", bad]);
     const out = r.stdout + r.stderr;
     expect(out).toContain('kafka-cluster:kafka.heap: must be a JVM heap size such as "1g" or "512m", got "lots"');
-    expect(out).toContain('kafka-cluster:zookeeper.nodes[1]: is not one of the hosts (hadoop-nn, hadoop-dn1, hadoop-dn2), got "zk-x"');
+    expect(out).toContain(
+      'kafka-cluster:zookeeper.nodes[1]: is not one of the hosts (hadoop-nn, hadoop-dn1, hadoop-dn2), got "zk-x"',
+    );
     expect(out).toContain("invalid stack config (3 problems)");
     expect(fs.existsSync(dataDir)).toBe(false);
     expect(await stackProcesses()).toEqual([]);
@@ -130,8 +133,24 @@ describe("local stack, end to end", () => {
     expect(meta).toMatch(/ 3 brokers:/);
     for (const [i, a] of ADDRESSES.entries()) expect(meta).toContain(`broker ${i + 1} at ${a}:9092`);
 
-    await runKafkaToolOk(TOPIC_COMMAND, ["--bootstrap-server", BOOTSTRAP, "--create", "--topic", "e2e-rf3", "--partitions", "3", "--replication-factor", "3"]);
-    const text = await runKafkaToolOk(TOPIC_COMMAND, ["--bootstrap-server", BOOTSTRAP, "--describe", "--topic", "e2e-rf3"]);
+    await runKafkaToolOk(TOPIC_COMMAND, [
+      "--bootstrap-server",
+      BOOTSTRAP,
+      "--create",
+      "--topic",
+      "e2e-rf3",
+      "--partitions",
+      "3",
+      "--replication-factor",
+      "3",
+    ]);
+    const text = await runKafkaToolOk(TOPIC_COMMAND, [
+      "--bootstrap-server",
+      BOOTSTRAP,
+      "--describe",
+      "--topic",
+      "e2e-rf3",
+    ]);
     const partitions = parseTopicDescribe(text);
     expect(partitions).toHaveLength(3);
     for (const p of partitions) {
@@ -152,7 +171,9 @@ describe("local stack, end to end", () => {
 
   it("a topic's state is small: its provider is a loader, not the provider's code", async () => {
     const state = JSON.parse((await pulumi(["stack", "export"])).stdout);
-    const topic = state.deployment.resources.find((r: { type: string }) => r.type === "pulumi-nodejs:dynamic/kafka-cluster:KafkaTopic");
+    const topic = state.deployment.resources.find(
+      (r: { type: string }) => r.type === "pulumi-nodejs:dynamic/kafka-cluster:KafkaTopic",
+    );
     expect(topic.inputs.name).toBe("Hello-Kafka");
     expect(topic.inputs.__provider).toContain("topic-provider.js");
     expect(topic.outputs.__provider).toBe(topic.inputs.__provider);
@@ -169,7 +190,9 @@ describe("local stack, end to end", () => {
     }
     expect(text.split("\n")[0]).toMatch(/Configs: .*min\.insync\.replicas=2/);
     const outputs = JSON.parse((await pulumi(["stack", "output", "--json"])).stdout);
-    expect(outputs.topics).toEqual({ "Hello-Kafka": { partitions: 3, replicationFactor: 3, config: { "min.insync.replicas": "2" } } });
+    expect(outputs.topics).toEqual({
+      "Hello-Kafka": { partitions: 3, replicationFactor: 3, config: { "min.insync.replicas": "2" } },
+    });
   });
 
   it("preview shows a partition increase as an in-place update and a rename as a replacement", async () => {
@@ -200,7 +223,17 @@ describe("local stack, end to end", () => {
   });
 
   it("refresh sees a declared setting changed outside Pulumi, and the next up puts it back", async () => {
-    await runKafkaToolOk(CONFIG_COMMAND, ["--bootstrap-server", BOOTSTRAP, "--alter", "--entity-type", "topics", "--entity-name", "Hello-Kafka", "--add-config", "min.insync.replicas=1"]);
+    await runKafkaToolOk(CONFIG_COMMAND, [
+      "--bootstrap-server",
+      BOOTSTRAP,
+      "--alter",
+      "--entity-type",
+      "topics",
+      "--entity-name",
+      "Hello-Kafka",
+      "--add-config",
+      "min.insync.replicas=1",
+    ]);
     await pulumi(["refresh", "--yes", "--skip-preview"]);
     const state = JSON.parse((await pulumi(["stack", "export"])).stdout);
     const topic = state.deployment.resources.find((r: { type: string }) => r.type.endsWith(":KafkaTopic"));
@@ -210,7 +243,17 @@ describe("local stack, end to end", () => {
   });
 
   it("an existing topic is refused until declared with import: true, then adopted without being recreated", async () => {
-    await runKafkaToolOk(TOPIC_COMMAND, ["--bootstrap-server", BOOTSTRAP, "--create", "--topic", "e2e-adopt", "--partitions", "2", "--replication-factor", "3"]);
+    await runKafkaToolOk(TOPIC_COMMAND, [
+      "--bootstrap-server",
+      BOOTSTRAP,
+      "--create",
+      "--topic",
+      "e2e-adopt",
+      "--partitions",
+      "2",
+      "--replication-factor",
+      "3",
+    ]);
     const id = (await describeTopic("e2e-adopt")).text.match(/TopicId: (\S+)/)?.[1];
     const adopt = { name: "e2e-adopt", partitions: 2, replicationFactor: 3 };
     fs.writeFileSync(stackFile, stackConfig(topicsConfig({ ...HELLO, partitions: 6 }, adopt)));

@@ -33,8 +33,13 @@ describe("Pulumi CLI", () => {
   it("previews a trivial TypeScript stack on the local backend", async () => {
     await pulumi(["stack", "init", "ci"]);
     const { stdout, stderr } = await pulumi(["preview", "--json"]);
-    const preview = JSON.parse(stdout) as { steps: Array<{ op: string; urn: string }>; changeSummary: Record<string, number> };
-    expect(preview.steps.map((s) => [s.op, s.urn])).toEqual([["create", "urn:pulumi:ci::trivial::pulumi:pulumi:Stack::trivial-ci"]]);
+    const preview = JSON.parse(stdout) as {
+      steps: Array<{ op: string; urn: string }>;
+      changeSummary: Record<string, number>;
+    };
+    expect(preview.steps.map((s) => [s.op, s.urn])).toEqual([
+      ["create", "urn:pulumi:ci::trivial::pulumi:pulumi:Stack::trivial-ci"],
+    ]);
     expect(preview.changeSummary).toEqual({ create: 1 });
     // Nothing about plugins taken from PATH, downloads or version mismatches.
     expect(stderr).not.toMatch(/warning/i);

@@ -79,7 +79,14 @@ beforeAll(async () => {
   const settings = ssh.hosts.flatMap((h, i) => {
     const at = `kafka-cluster:hosts[${i}]`;
     return [
-      ...["--plaintext", `${at}.name=${NAMES[i]}`, "--plaintext", `${at}.address=${h.address}`, "--plaintext", `${at}.user=${h.user}`],
+      ...[
+        "--plaintext",
+        `${at}.name=${NAMES[i]}`,
+        "--plaintext",
+        `${at}.address=${h.address}`,
+        "--plaintext",
+        `${at}.user=${h.user}`,
+      ],
       ...["--plaintext", `${at}.port=${h.port}`, "--secret", `${at}.privateKey=${h.privateKey}`],
     ];
   });
@@ -106,7 +113,9 @@ describe("ssh stack, end to end", () => {
     expect(outputs.healthUrl).toBe(`http://${ADDRESSES[0]}:${CONSUMER_PORT}/health`);
     // Each host got its own Kafka installation from the uploaded tarball.
     for (const n of NAMES) {
-      expect(fs.existsSync(path.join(dataDir, n, `kafka_2.13-${KAFKA_VERSION}`, "libs", `kafka_2.13-${KAFKA_VERSION}.jar`))).toBe(true);
+      expect(
+        fs.existsSync(path.join(dataDir, n, `kafka_2.13-${KAFKA_VERSION}`, "libs", `kafka_2.13-${KAFKA_VERSION}.jar`)),
+      ).toBe(true);
     }
     // Plain processes with pid files, no systemd units.
     const state = JSON.parse((await pulumi(["stack", "export"])).stdout);
@@ -125,7 +134,17 @@ describe("ssh stack, end to end", () => {
     expect(meta).toMatch(/ 3 brokers:/);
     for (const [i, a] of ADDRESSES.entries()) expect(meta).toContain(`broker ${i + 1} at ${a}:9092`);
     await fullIsr("Hello-Kafka", 3);
-    await runKafkaToolOk(TOPIC_COMMAND, ["--bootstrap-server", BOOTSTRAP, "--create", "--topic", "ssh-rf3", "--partitions", "3", "--replication-factor", "3"]);
+    await runKafkaToolOk(TOPIC_COMMAND, [
+      "--bootstrap-server",
+      BOOTSTRAP,
+      "--create",
+      "--topic",
+      "ssh-rf3",
+      "--partitions",
+      "3",
+      "--replication-factor",
+      "3",
+    ]);
     await fullIsr("ssh-rf3", 3);
   });
 

@@ -50,7 +50,9 @@ async function runProgram(config: Record<string, unknown>) {
     false,
   );
   pulumi.runtime.setAllConfig(
-    Object.fromEntries(Object.entries(config).map(([k, v]) => [`kafka-cluster:${k}`, typeof v === "string" ? v : JSON.stringify(v)])),
+    Object.fromEntries(
+      Object.entries(config).map(([k, v]) => [`kafka-cluster:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
+    ),
   );
   vi.resetModules();
   const program = await import("../../index");
@@ -86,7 +88,11 @@ describe("docker target (Pulumi mocks)", () => {
 
     const networks = of(T.network);
     expect(networks.map((n) => n.inputs.name)).toEqual(["kafka-cluster"]);
-    expect(of(T.image).map((i) => i.inputs.name).sort()).toEqual(["apache/kafka:3.9.2", "node:24.21.0-bookworm-slim", "zookeeper:3.8.4"]);
+    expect(
+      of(T.image)
+        .map((i) => i.inputs.name)
+        .sort(),
+    ).toEqual(["apache/kafka:3.9.2", "node:24.21.0-bookworm-slim", "zookeeper:3.8.4"]);
 
     const containers = of(T.container);
     const byName = new Map(containers.map((c) => [c.inputs.name as string, c]));
@@ -121,7 +127,9 @@ describe("docker target (Pulumi mocks)", () => {
         "hadoop-dn2-zookeeper:2888:3888",
       ]);
       expect(zk.inputs.ports).toEqual([{ ip: h.address, external: 2181, internal: 2181 }]);
-      expect(zk.inputs.volumes).toEqual([{ volumeName: `kafka-cluster-${h.name}-zookeeper-data`, containerPath: "/data" }]);
+      expect(zk.inputs.volumes).toEqual([
+        { volumeName: `kafka-cluster-${h.name}-zookeeper-data`, containerPath: "/data" },
+      ]);
       expect(volumes.has(`kafka-cluster-${h.name}-zookeeper-data`)).toBe(true);
     });
 
@@ -130,7 +138,10 @@ describe("docker target (Pulumi mocks)", () => {
       const broker = byName.get(h.name)!;
       expect(broker.name).toBe(`kafka-broker-${i + 1}`);
       expect(broker.inputs.image).toBe("sha256:apache/kafka:3.9.2");
-      expect(broker.inputs.command).toEqual(["/opt/kafka/bin/kafka-server-start.sh", "/etc/kafka-cluster/server.properties"]);
+      expect(broker.inputs.command).toEqual([
+        "/opt/kafka/bin/kafka-server-start.sh",
+        "/etc/kafka-cluster/server.properties",
+      ]);
       expect(broker.inputs.uploads.map((u: { file: string; permissions: string }) => [u.file, u.permissions])).toEqual([
         ["/etc/kafka-cluster/server.properties", "0644"],
       ]);
@@ -139,9 +150,21 @@ describe("docker target (Pulumi mocks)", () => {
       expect(props.get("listeners")).toBe(`PLAINTEXT://${h.name}:9092,EXTERNAL://0.0.0.0:9093`);
       expect(props.get("advertised.listeners")).toBe(`PLAINTEXT://${h.name}:9092,EXTERNAL://${h.address}:9092`);
       expect(props.get("listener.security.protocol.map")).toBe("PLAINTEXT:PLAINTEXT,EXTERNAL:PLAINTEXT");
-      expect(props.get("zookeeper.connect")).toBe("hadoop-nn-zookeeper:2181,hadoop-dn1-zookeeper:2181,hadoop-dn2-zookeeper:2181");
+      expect(props.get("zookeeper.connect")).toBe(
+        "hadoop-nn-zookeeper:2181,hadoop-dn1-zookeeper:2181,hadoop-dn2-zookeeper:2181",
+      );
       expect(props.get("log.dirs")).toBe("/var/lib/kafka/data");
-      expect(Object.fromEntries(["default.replication.factor", "min.insync.replicas", "unclean.leader.election.enable", "auto.create.topics.enable", "controlled.shutdown.enable"].map((k) => [k, props.get(k)]))).toEqual({
+      expect(
+        Object.fromEntries(
+          [
+            "default.replication.factor",
+            "min.insync.replicas",
+            "unclean.leader.election.enable",
+            "auto.create.topics.enable",
+            "controlled.shutdown.enable",
+          ].map((k) => [k, props.get(k)]),
+        ),
+      ).toEqual({
         "default.replication.factor": "3",
         "min.insync.replicas": "2",
         "unclean.leader.election.enable": "false",
@@ -149,7 +172,9 @@ describe("docker target (Pulumi mocks)", () => {
         "controlled.shutdown.enable": "true",
       });
       expect(broker.inputs.ports).toEqual([{ ip: h.address, external: 9092, internal: 9093 }]);
-      expect(broker.inputs.volumes).toEqual([{ volumeName: `kafka-cluster-${h.name}-kafka-logs`, containerPath: "/var/lib/kafka/data" }]);
+      expect(broker.inputs.volumes).toEqual([
+        { volumeName: `kafka-cluster-${h.name}-kafka-logs`, containerPath: "/var/lib/kafka/data" },
+      ]);
       expect(volumes.has(`kafka-cluster-${h.name}-kafka-logs`)).toBe(true);
     });
     expect(volumes.size).toBe(6);
@@ -159,19 +184,31 @@ describe("docker target (Pulumi mocks)", () => {
     expect(consumer.inputs.image).toBe("sha256:node:24.21.0-bookworm-slim");
     const env = properties(upload(consumer, "/app/consumer.env"));
     expect(env.get("KAFKA_BOOTSTRAP_SERVERS")).toBe('"hadoop-nn:9092,hadoop-dn1:9092,hadoop-dn2:9092"');
-    expect(env.get("ZOOKEEPER_CONNECT")).toBe('"hadoop-nn-zookeeper:2181,hadoop-dn1-zookeeper:2181,hadoop-dn2-zookeeper:2181"');
+    expect(env.get("ZOOKEEPER_CONNECT")).toBe(
+      '"hadoop-nn-zookeeper:2181,hadoop-dn1-zookeeper:2181,hadoop-dn2-zookeeper:2181"',
+    );
     expect(env.get("HTTP_HOST")).toBe('"0.0.0.0"');
     // The bundle goes by reference (a file in the cache, with its hash), not as content in the inputs.
-    const bundle = (consumer.inputs.uploads as Array<{ file: string; source?: string; sourceHash?: string; content?: string }>).find((u) => u.file === "/app/consumer.js")!;
+    const bundle = (
+      consumer.inputs.uploads as Array<{ file: string; source?: string; sourceHash?: string; content?: string }>
+    ).find((u) => u.file === "/app/consumer.js")!;
     expect(bundle.content).toBeUndefined();
     expect(bundle.sourceHash).toMatch(/^[0-9a-f]{64}$/);
     expect(bundle.source).toBe(path.join(cacheDir(), "consumer", `${bundle.sourceHash}.js`));
     expect(fs.statSync(bundle.source!).size).toBeGreaterThan(10_000);
-    expect(consumer.inputs.command).toEqual(["node", "--max-semi-space-size=1", "--max-old-space-size=64", "--env-file=/app/consumer.env", "/app/consumer.js"]);
+    expect(consumer.inputs.command).toEqual([
+      "node",
+      "--max-semi-space-size=1",
+      "--max-old-space-size=64",
+      "--env-file=/app/consumer.env",
+      "/app/consumer.js",
+    ]);
     expect(consumer.inputs.ports).toEqual([{ ip: "127.0.60.1", external: 8080, internal: 8080 }]);
 
     // Topics go through the published ports, after the cluster is ready.
-    expect(of(T.ready).map((r) => r.inputs.zookeeperConnect)).toEqual(["127.0.60.1:2181,127.0.60.2:2181,127.0.60.3:2181"]);
+    expect(of(T.ready).map((r) => r.inputs.zookeeperConnect)).toEqual([
+      "127.0.60.1:2181,127.0.60.2:2181,127.0.60.3:2181",
+    ]);
     expect(of(T.topic).map((t) => [t.inputs.name, t.inputs.bootstrapServers])).toEqual([
       ["Hello-Kafka", "127.0.60.1:9092,127.0.60.2:9092,127.0.60.3:9092"],
     ]);
@@ -199,16 +236,18 @@ describe("docker target (Pulumi mocks)", () => {
     const cfg = properties(upload(zk[0]!, "/conf/zoo.cfg"));
     expect([...cfg.keys()].filter((k) => k.startsWith("server."))).toEqual([]);
     const brokers = of(T.container).filter((c) => /^kafka-broker-\d$/.test(c.name));
-    expect(brokers.map((b) => properties(upload(b, "/etc/kafka-cluster/server.properties")).get("zookeeper.connect"))).toEqual([
-      "hadoop-nn-zookeeper:2181",
-      "hadoop-nn-zookeeper:2181",
-      "hadoop-nn-zookeeper:2181",
-    ]);
+    expect(
+      brokers.map((b) => properties(upload(b, "/etc/kafka-cluster/server.properties")).get("zookeeper.connect")),
+    ).toEqual(["hadoop-nn-zookeeper:2181", "hadoop-nn-zookeeper:2181", "hadoop-nn-zookeeper:2181"]);
     expect(brokers.map((b) => [b.inputs.image, b.inputs.restart, b.inputs.networksAdvanced[0].name])).toEqual(
       Array(3).fill(["sha256:registry.example.com:5000/apache/kafka:3.9.2", "always", "tutorial"]),
     );
     expect(of(T.network).map((n) => n.inputs.name)).toEqual(["tutorial"]);
-    expect(of(T.image).map((i) => i.inputs.name).sort()).toEqual(["registry.example.com:5000/apache/kafka:3.9.2", "zookeeper:3.8.4"]);
+    expect(
+      of(T.image)
+        .map((i) => i.inputs.name)
+        .sort(),
+    ).toEqual(["registry.example.com:5000/apache/kafka:3.9.2", "zookeeper:3.8.4"]);
     expect(outputs.zookeeperConnect).toBe("127.0.60.1:2181");
     expect(outputs.healthUrl).toBeUndefined();
   });

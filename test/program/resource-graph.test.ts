@@ -76,11 +76,18 @@ async function registered(stack: string, config: Record<string, unknown>): Promi
   const seen: Array<{ type: string; name: string; parent: string; dependencies: string[] }> = [];
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
-    seen.push({ type: req.getType(), name: req.getName(), parent: req.getParent(), dependencies: req.getDependenciesList() });
+    seen.push({
+      type: req.getType(),
+      name: req.getName(),
+      parent: req.getParent(),
+      dependencies: req.getDependenciesList(),
+    });
     register(req, cb);
   };
   pulumi.runtime.setAllConfig(
-    Object.fromEntries(Object.entries(config).map(([k, v]) => [`kafka-cluster:${k}`, typeof v === "string" ? v : JSON.stringify(v)])),
+    Object.fromEntries(
+      Object.entries(config).map(([k, v]) => [`kafka-cluster:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
+    ),
   );
   vi.resetModules();
   const program = await import("../../index");
@@ -113,7 +120,9 @@ describe("the program's resource graph (Pulumi mocks)", () => {
     it(`${stack}: URNs, parents, dependencies and inputs are unchanged`, async () => {
       const graph = await registered(stack, config);
       expect(graph.length).toBeGreaterThan(5);
-      await expect(JSON.stringify(graph, null, 1) + "\n").toMatchFileSnapshot(path.join("__snapshots__", `resource-graph.${stack}.json`));
+      await expect(JSON.stringify(graph, null, 1) + "\n").toMatchFileSnapshot(
+        path.join("__snapshots__", `resource-graph.${stack}.json`),
+      );
     });
   }
 });

@@ -11,8 +11,17 @@ const ctx = { defaultKafkaVersion: "3.9.2", defaultDataDir: () => "/data" };
 const HOSTS = ["hadoop-nn", "hadoop-dn1", "hadoop-dn2"];
 const plans: Record<"local" | "ssh" | "docker", ClusterPlan> = {
   local: planCluster({}, ctx),
-  ssh: planCluster({ target: "ssh", hosts: HOSTS.map((name, i) => ({ name, address: `10.9.0.${i + 1}`, user: "kafka", privateKey: "k" })) }, ctx),
-  docker: planCluster({ target: "docker", hosts: HOSTS.map((name, i) => ({ name, address: `127.0.60.${i + 1}` })) }, ctx),
+  ssh: planCluster(
+    {
+      target: "ssh",
+      hosts: HOSTS.map((name, i) => ({ name, address: `10.9.0.${i + 1}`, user: "kafka", privateKey: "k" })),
+    },
+    ctx,
+  ),
+  docker: planCluster(
+    { target: "docker", hosts: HOSTS.map((name, i) => ({ name, address: `127.0.60.${i + 1}` })) },
+    ctx,
+  ),
 };
 
 const specs = (plan: ClusterPlan): ProcessSpec[] => [
@@ -36,7 +45,12 @@ function service(plan: ClusterPlan): ServiceSpec {
 
 let parent: pulumi.ComponentResource;
 beforeAll(async () => {
-  await pulumi.runtime.setMocks({ newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: (args) => args.inputs }, "p", "dev", false);
+  await pulumi.runtime.setMocks(
+    { newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: (args) => args.inputs },
+    "p",
+    "dev",
+    false,
+  );
   parent = new pulumi.ComponentResource("test:index:Parent", "owner");
 });
 
@@ -72,14 +86,37 @@ describe("Target", () => {
     const local = createTarget(plans.local, { name: "a", parent });
     const ssh = createTarget(plans.ssh, { name: "b", parent });
     const docker = createTarget(plans.docker, { name: "c", parent });
-    expect(["files", "args", "dirs", "workDir", "connection"].map((k) => local.changeOf(k))).toEqual(["restart", "restart", "replace", "replace", "replace"]);
-    expect(["files", "connection", "unit", "dirs"].map((k) => ssh.changeOf(k))).toEqual(["restart", "restart", "replace", "replace"]);
+    expect(["files", "args", "dirs", "workDir", "connection"].map((k) => local.changeOf(k))).toEqual([
+      "restart",
+      "restart",
+      "replace",
+      "replace",
+      "replace",
+    ]);
+    expect(["files", "connection", "unit", "dirs"].map((k) => ssh.changeOf(k))).toEqual([
+      "restart",
+      "restart",
+      "replace",
+      "replace",
+    ]);
     expect(["restart", "envs", "uploads"].map((k) => docker.changeOf(k))).toEqual(["live", "replace", "replace"]);
-    const olds: Record<string, unknown> = { label: "l", workDir: "/w", dirs: [], cleanupRoot: "/", files: {}, command: "c", args: [], ready: {}, readyTimeoutMs: 1 };
+    const olds: Record<string, unknown> = {
+      label: "l",
+      workDir: "/w",
+      dirs: [],
+      cleanupRoot: "/",
+      files: {},
+      command: "c",
+      args: [],
+      ready: {},
+      readyTimeoutMs: 1,
+    };
     for (const key of Object.keys(olds)) {
       const news = { ...olds, [key]: "changed" };
       const local = await localProcessProvider.diff!("id", olds as never, news as never);
-      expect(local.replaces?.length ? "replace" : "restart", key).toBe(createTarget(plans.local, { name: "d", parent }).changeOf(key));
+      expect(local.replaces?.length ? "replace" : "restart", key).toBe(
+        createTarget(plans.local, { name: "d", parent }).changeOf(key),
+      );
       const remote = await remoteProcessProvider.diff!("id", olds as never, news as never);
       expect(remote.replaces?.length ? "replace" : "restart", key).toBe(ssh.changeOf(key));
     }

@@ -17,7 +17,9 @@ declare module "vitest" {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // KAFKA_CLUSTER_TEST_ADDRESS_PREFIX lets two test runs share a machine (default 127.0.20).
   const cluster = await startTestCluster({ addressPrefix: process.env.KAFKA_CLUSTER_TEST_ADDRESS_PREFIX });
-  console.log(`test cluster ready in ${cluster.startupMs} ms: ${cluster.bootstrapServers} (zk ${cluster.zookeeperConnect})`);
+  console.log(
+    `test cluster ready in ${cluster.startupMs} ms: ${cluster.bootstrapServers} (zk ${cluster.zookeeperConnect})`,
+  );
   project.provide("cluster", {
     bootstrapServers: cluster.bootstrapServers,
     zookeeperConnect: cluster.zookeeperConnect,

@@ -65,7 +65,12 @@ export function sharedRequest<T>(
         const batch = q.pending.splice(0, BATCH);
         let failed: Map<string, unknown>;
         try {
-          failed = await whileBrokersStart(() => send(admin, batch.map((p) => p.item)));
+          failed = await whileBrokersStart(() =>
+            send(
+              admin,
+              batch.map((p) => p.item),
+            ),
+          );
         } catch (err) {
           failed = new Map(batch.map((p) => [p.key, err]));
         }

@@ -4,7 +4,14 @@ import type { Admin, Producer } from "kafkajs";
 import { kafkajs } from "../../../lib/kafkajs";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestCluster, type TestCluster } from "../../../support/cluster";
-import { getJson, startService, waitForHealth, waitUntil, type JsonAnswer, type ServiceProcess } from "../../../support/consumer-service";
+import {
+  getJson,
+  startService,
+  waitForHealth,
+  waitUntil,
+  type JsonAnswer,
+  type ServiceProcess,
+} from "../../../support/consumer-service";
 
 const { Kafka, logLevel } = kafkajs();
 
@@ -23,7 +30,8 @@ interface PartitionRow {
   conditions: string[];
 }
 const rows = (a: JsonAnswer): PartitionRow[] => a.body.partitions as PartitionRow[];
-const row = (a: JsonAnswer, topic: string, partition: number): PartitionRow | undefined => rows(a).find((p) => p.topic === topic && p.partition === partition);
+const row = (a: JsonAnswer, topic: string, partition: number): PartitionRow | undefined =>
+  rows(a).find((p) => p.topic === topic && p.partition === partition);
 
 let cluster: TestCluster;
 let kafka: InstanceType<typeof Kafka>;
@@ -88,7 +96,8 @@ async function groupCoordinatedBy(broker: number): Promise<string> {
   throw new Error(`no group name coordinated by broker ${broker}`);
 }
 
-const unique = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${prefix}${++serial}x${i}`);
+const unique = (prefix: string, n: number): string[] =>
+  Array.from({ length: n }, (_, i) => `${prefix}${++serial}x${i}`);
 
 beforeAll(async () => {
   cluster = await startTestCluster({
@@ -100,14 +109,22 @@ beforeAll(async () => {
       "leader.imbalance.check.interval.seconds": 5,
     },
   });
-  kafka = new Kafka({ clientId: "consumer-test", brokers: cluster.bootstrapServers.split(","), logLevel: logLevel.NOTHING });
+  kafka = new Kafka({
+    clientId: "consumer-test",
+    brokers: cluster.bootstrapServers.split(","),
+    logLevel: logLevel.NOTHING,
+  });
   admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({
     waitForLeaders: true,
     topics: [
       { topic: TOPIC, numPartitions: 3, replicationFactor: 3 },
-      { topic: PROBE, replicaAssignment: [{ partition: 0, replicas: [1, 2] }], configEntries: [{ name: "min.insync.replicas", value: "1" }] },
+      {
+        topic: PROBE,
+        replicaAssignment: [{ partition: 0, replicas: [1, 2] }],
+        configEntries: [{ name: "min.insync.replicas", value: "1" }],
+      },
     ],
   });
   groupId = await groupCoordinatedBy(await preferredLeader(TOPIC, 0));
@@ -139,7 +156,11 @@ afterAll(async () => {
 /** The service's log from offset `from` on, without its per-window lines, for a failed test's report. */
 function logTail(svc: ServiceProcess | undefined, from: number, lines = 60): string {
   if (!svc) return "(no service)";
-  const kept = svc.output().slice(from).split("\n").filter((l) => l && !l.includes('"msg":"window closed"'));
+  const kept = svc
+    .output()
+    .slice(from)
+    .split("\n")
+    .filter((l) => l && !l.includes('"msg":"window closed"'));
   return kept.slice(-lines).join("\n");
 }
 
@@ -147,7 +168,11 @@ beforeEach(({ onTestFailed }) => {
   const atStart = service;
   const from = atStart?.output().length ?? 0;
   // The service may have been restarted by the test: then all of the new one's log.
-  onTestFailed(() => console.error(`consumer service log during the failed test (last lines):\n${logTail(service, service === atStart ? from : 0)}`));
+  onTestFailed(() =>
+    console.error(
+      `consumer service log during the failed test (last lines):\n${logTail(service, service === atStart ? from : 0)}`,
+    ),
+  );
 });
 
 // A test that fails half way must not leave the next one a broken cluster.
@@ -162,7 +187,12 @@ describe("consumer service on a real cluster", () => {
     expect(h.body.status).toBe("ok");
     expect(h.body.reasons).toEqual([]);
     expect(h.body.cluster.liveBrokers).toEqual([1, 2, 3]);
-    expect(rows(h).map((p) => `${p.topic}-${p.partition}:${p.state}`)).toEqual([`${TOPIC}-0:ok`, `${TOPIC}-1:ok`, `${TOPIC}-2:ok`, `${PROBE}-0:ok`]);
+    expect(rows(h).map((p) => `${p.topic}-${p.partition}:${p.state}`)).toEqual([
+      `${TOPIC}-0:ok`,
+      `${TOPIC}-1:ok`,
+      `${TOPIC}-2:ok`,
+      `${PROBE}-0:ok`,
+    ]);
     await waitUntil("/ready 200", 30_000, async () => (await getJson(`${service!.baseUrl}/ready`)).status === 200);
 
     const [word] = unique("hello", 1) as [string];
@@ -170,7 +200,9 @@ describe("consumer service on a real cluster", () => {
     await produce([`${word} Kafka`]);
     await waitForWords(service!, [word]);
     const { body } = await getJson(`${service!.baseUrl}/stats`);
-    const win = (body.windows as Array<{ start: number; end: number; counts: Record<string, number> }>).find((w) => w.counts[word]);
+    const win = (body.windows as Array<{ start: number; end: number; counts: Record<string, number> }>).find(
+      (w) => w.counts[word],
+    );
     expect(win?.counts[word]).toBe(1);
     // The window it landed in is the one open when it arrived, not an old one.
     expect(win!.end).toBeGreaterThan(producedAt);
@@ -178,7 +210,11 @@ describe("consumer service on a real cluster", () => {
     const metrics = await (await fetch(`${service!.baseUrl}/metrics`)).text();
     expect(metrics).toContain(`kafka_topic_partition_in_sync_replica{topic="${TOPIC}",partition="0"} 3`);
     expect(metrics).toContain("kafka_brokers 3");
-    expect(metrics).toMatch(new RegExp(String.raw`kafka_consumergroup_lag\{consumergroup="${groupId}",topic="Hello-Kafka",partition="\d"\} \d+`));
+    expect(metrics).toMatch(
+      new RegExp(
+        String.raw`kafka_consumergroup_lag\{consumergroup="${groupId}",topic="Hello-Kafka",partition="\d"\} \d+`,
+      ),
+    );
   });
 
   it("offsets survive a clean restart: nothing counted twice, nothing skipped", async () => {
@@ -207,10 +243,21 @@ describe("consumer service on a real cluster", () => {
     expect(victim).toBe(await preferredLeader(TOPIC, 0)); // so the group's coordinator too
     await cluster.stopBroker(victim, "SIGKILL");
 
-    const down = await waitForHealth(service!.baseUrl, `a new leader for ${TOPIC}-0 without broker ${victim}`, 45_000, (a) => {
-      const p = row(a, TOPIC, 0);
-      return a.status === 503 && p !== undefined && p.leader !== null && p.leader !== victim && p.conditions.includes("under_replicated");
-    });
+    const down = await waitForHealth(
+      service!.baseUrl,
+      `a new leader for ${TOPIC}-0 without broker ${victim}`,
+      45_000,
+      (a) => {
+        const p = row(a, TOPIC, 0);
+        return (
+          a.status === 503 &&
+          p !== undefined &&
+          p.leader !== null &&
+          p.leader !== victim &&
+          p.conditions.includes("under_replicated")
+        );
+      },
+    );
     expect(row(down, TOPIC, 0)!.isr).not.toContain(victim);
     expect(down.body.cluster.liveBrokers).not.toContain(victim);
     expect(down.body.reasons.join("\n")).toContain(`${TOPIC}-0: `);
@@ -229,8 +276,14 @@ describe("consumer service on a real cluster", () => {
     await waitForHealth(service!.baseUrl, "200", 60_000, (a) => a.status === 200);
     await cluster.stopBroker(1, "SIGKILL");
     await cluster.stopBroker(2, "SIGKILL");
-    const down = await waitForHealth(service!.baseUrl, "under_min_isr and offline", 60_000, (a) =>
-      [0, 1, 2].every((p) => row(a, TOPIC, p)?.state === "under_min_isr") && row(a, PROBE, 0)?.state === "offline" && a.body.cluster.sources.admin.stale === false,
+    const down = await waitForHealth(
+      service!.baseUrl,
+      "under_min_isr and offline",
+      60_000,
+      (a) =>
+        [0, 1, 2].every((p) => row(a, TOPIC, p)?.state === "under_min_isr") &&
+        row(a, PROBE, 0)?.state === "offline" &&
+        a.body.cluster.sources.admin.stale === false,
     );
     expect(down.status).toBe(503);
     expect(down.body.cluster.liveBrokers).toEqual([3]);
@@ -239,7 +292,14 @@ describe("consumer service on a real cluster", () => {
     expect(down.body.reasons).toContain("1 of 3 expected brokers live: [3]");
 
     // The admin API's own view (a raw metadata answer) has the offline partition too, and it still agrees.
-    await waitForHealth(service!.baseUrl, "the admin source to see the same", 30_000, (a) => a.body.disagreements.filter((d: { reported: boolean }) => d.reported).length === 0 && a.body.cluster.sources.admin.ageMs < 2_000);
+    await waitForHealth(
+      service!.baseUrl,
+      "the admin source to see the same",
+      30_000,
+      (a) =>
+        a.body.disagreements.filter((d: { reported: boolean }) => d.reported).length === 0 &&
+        a.body.cluster.sources.admin.ageMs < 2_000,
+    );
 
     await cluster.startBroker(1);
     await cluster.startBroker(2);
@@ -257,13 +317,21 @@ describe("consumer service on a real cluster", () => {
     expect(rows(stale).every((p) => (p as unknown as { source: string }).source === "admin")).toBe(true);
 
     await cluster.startZookeeper();
-    await waitForHealth(service!.baseUrl, "200 after ZooKeeper returned", 60_000, (a) => a.status === 200 && a.body.stale === false);
+    await waitForHealth(
+      service!.baseUrl,
+      "200 after ZooKeeper returned",
+      60_000,
+      (a) => a.status === 200 && a.body.stale === false,
+    );
   }, 150_000);
 
   it("refuses bad configuration with the variable and value", async () => {
     const { spawnSync } = await import("node:child_process");
     const { SERVICE_ARGS } = await import("../../../support/consumer-service");
-    const r = spawnSync(process.execPath, SERVICE_ARGS, { env: { PATH: process.env.PATH, KAFKA_BOOTSTRAP_SERVERS: "x", HTTP_PORT: "eighty" }, encoding: "utf8" });
+    const r = spawnSync(process.execPath, SERVICE_ARGS, {
+      env: { PATH: process.env.PATH, KAFKA_BOOTSTRAP_SERVERS: "x", HTTP_PORT: "eighty" },
+      encoding: "utf8",
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('KAFKA_BOOTSTRAP_SERVERS: each entry must be host:port, got "x"');
     expect(r.stderr).toContain('HTTP_PORT: must be a whole number, got "eighty"');

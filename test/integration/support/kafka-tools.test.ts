@@ -1,17 +1,16 @@
 // Kafka's own tools and kafkajs agree about the same cluster.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import {
-  CONSOLE_PRODUCER,
-  TOPIC_COMMAND,
-  parseTopicDescribe,
-  runKafkaToolOk,
-} from "../../../support/kafka-tools";
+import { CONSOLE_PRODUCER, TOPIC_COMMAND, parseTopicDescribe, runKafkaToolOk } from "../../../support/kafka-tools";
 import { kafkajs } from "../../../lib/kafkajs";
 
 const { Kafka, logLevel } = kafkajs();
 const cluster = inject("cluster");
-const kafka = new Kafka({ clientId: "tools-test", brokers: cluster.bootstrapServers.split(","), logLevel: logLevel.NOTHING });
+const kafka = new Kafka({
+  clientId: "tools-test",
+  brokers: cluster.bootstrapServers.split(","),
+  logLevel: logLevel.NOTHING,
+});
 const admin = kafka.admin();
 
 beforeAll(() => admin.connect());
@@ -26,8 +25,16 @@ describe("Kafka's own tools against the test cluster", () => {
     });
     expect(created).toBe(true);
 
-    const text = await runKafkaToolOk(TOPIC_COMMAND, ["--bootstrap-server", cluster.bootstrapServers, "--describe", "--topic", topic]);
-    expect(text).toMatch(new RegExp(`^Topic: ${topic}\\tTopicId: \\S+\\tPartitionCount: 3\\tReplicationFactor: 3\\t`, "m"));
+    const text = await runKafkaToolOk(TOPIC_COMMAND, [
+      "--bootstrap-server",
+      cluster.bootstrapServers,
+      "--describe",
+      "--topic",
+      topic,
+    ]);
+    expect(text).toMatch(
+      new RegExp(`^Topic: ${topic}\\tTopicId: \\S+\\tPartitionCount: 3\\tReplicationFactor: 3\\t`, "m"),
+    );
     const partitions = parseTopicDescribe(text);
     expect(partitions.map((p) => p.partition)).toEqual([0, 1, 2]);
     for (const p of partitions) {
@@ -43,9 +50,13 @@ describe("Kafka's own tools against the test cluster", () => {
   it("a message from Kafka's console producer is read back from the beginning by a kafkajs consumer", async () => {
     const topic = `tools-hello-${randomUUID().slice(0, 8)}`;
     await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true });
-    await runKafkaToolOk(CONSOLE_PRODUCER, ["--bootstrap-server", cluster.bootstrapServers, "--topic", topic, "--producer-property", "acks=all"], {
-      input: "hello kafka\n",
-    });
+    await runKafkaToolOk(
+      CONSOLE_PRODUCER,
+      ["--bootstrap-server", cluster.bootstrapServers, "--topic", topic, "--producer-property", "acks=all"],
+      {
+        input: "hello kafka\n",
+      },
+    );
 
     const consumer = kafka.consumer({ groupId: `tools-test-${randomUUID()}` });
     await consumer.connect();

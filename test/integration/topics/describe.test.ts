@@ -26,7 +26,9 @@ interface CliResult {
 
 async function cli(args: readonly string[]): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(TSX, [path.join(ROOT, "topics", "cli.ts"), ...args], { cwd: ROOT });
+    const { stdout, stderr } = await promisify(execFile)(TSX, [path.join(ROOT, "topics", "cli.ts"), ...args], {
+      cwd: ROOT,
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };
@@ -38,7 +40,11 @@ async function cli(args: readonly string[]): Promise<CliResult> {
 const topicCommand = (bootstrapServers: string, args: readonly string[]): Promise<string> =>
   runKafkaToolOk(TOPIC_COMMAND, ["--bootstrap-server", bootstrapServers, "--describe", ...args]);
 
-async function sameAsTopicCommand(bootstrapServers: string, ours: readonly string[], theirs: readonly string[]): Promise<string> {
+async function sameAsTopicCommand(
+  bootstrapServers: string,
+  ours: readonly string[],
+  theirs: readonly string[],
+): Promise<string> {
   const mine = await cli(["describe", "--bootstrap-server", bootstrapServers, ...ours]);
   expect(mine.stderr).toBe("");
   expect(mine.code).toBe(0);
@@ -48,7 +54,11 @@ async function sameAsTopicCommand(bootstrapServers: string, ours: readonly strin
 
 describe("describe on the shared cluster", () => {
   const { bootstrapServers } = inject("cluster");
-  const kafka = new Kafka({ clientId: "describe-test", brokers: bootstrapServers.split(","), logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: "describe-test",
+    brokers: bootstrapServers.split(","),
+    logLevel: logLevel.NOTHING,
+  });
   const admin = kafka.admin();
   const plain = unique("Hello-Kafka");
   const overridden = unique("overridden");
@@ -80,7 +90,9 @@ describe("describe on the shared cluster", () => {
 
   it("prints a 3x3 topic as TopicCommand does, topic id and broker settings included", async () => {
     const out = await sameAsTopicCommand(bootstrapServers, [plain], ["--topic", plain]);
-    expect(out).toMatch(new RegExp(`^Topic: ${plain}\\tTopicId: \\S{22}\\tPartitionCount: 3\\tReplicationFactor: 3\\tConfigs: `));
+    expect(out).toMatch(
+      new RegExp(`^Topic: ${plain}\\tTopicId: \\S{22}\\tPartitionCount: 3\\tReplicationFactor: 3\\tConfigs: `),
+    );
     expect(out.split("\n").filter((l) => l.startsWith("\tTopic:"))).toHaveLength(3);
   });
 
@@ -114,7 +126,12 @@ describe("describe on the shared cluster", () => {
 
 describe("report flags with a broker down (own cluster)", () => {
   let cluster: TestCluster;
-  const flags = ["--under-replicated-partitions", "--under-min-isr-partitions", "--at-min-isr-partitions", "--unavailable-partitions"];
+  const flags = [
+    "--under-replicated-partitions",
+    "--under-min-isr-partitions",
+    "--at-min-isr-partitions",
+    "--unavailable-partitions",
+  ];
 
   beforeAll(async () => {
     cluster = await startTestCluster({
@@ -122,18 +139,38 @@ describe("report flags with a broker down (own cluster)", () => {
       brokerPort: 19192,
       zookeeperPort: 12281,
     });
-    const kafka = new Kafka({ clientId: "describe-test", brokers: cluster.bootstrapServers.split(","), logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({
+      clientId: "describe-test",
+      brokers: cluster.bootstrapServers.split(","),
+      logLevel: logLevel.NOTHING,
+    });
     const admin = kafka.admin();
     await admin.connect();
     try {
       await admin.createTopics({
         waitForLeaders: true,
         topics: [
-          { topic: "three", numPartitions: 3, replicationFactor: 3, configEntries: [{ name: "min.insync.replicas", value: "2" }] },
+          {
+            topic: "three",
+            numPartitions: 3,
+            replicationFactor: 3,
+            configEntries: [{ name: "min.insync.replicas", value: "2" }],
+          },
           { topic: "two", numPartitions: 3, replicationFactor: 2 },
           // Partition 0 lives only on broker 3: offline once it stops.
-          { topic: "single", replicaAssignment: [{ partition: 0, replicas: [3] }, { partition: 1, replicas: [1] }] },
-          { topic: "lax", numPartitions: 2, replicationFactor: 3, configEntries: [{ name: "min.insync.replicas", value: "1" }] },
+          {
+            topic: "single",
+            replicaAssignment: [
+              { partition: 0, replicas: [3] },
+              { partition: 1, replicas: [1] },
+            ],
+          },
+          {
+            topic: "lax",
+            numPartitions: 2,
+            replicationFactor: 3,
+            configEntries: [{ name: "min.insync.replicas", value: "1" }],
+          },
         ],
       });
     } finally {
@@ -143,14 +180,18 @@ describe("report flags with a broker down (own cluster)", () => {
     // Settled: broker 3 gone from the live set, no leader on it, and out of every ISR.
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const s = await observeTopics({ bootstrapServers: cluster.bootstrapServers, zookeeperConnect: cluster.zookeeperConnect });
+      const s = await observeTopics({
+        bootstrapServers: cluster.bootstrapServers,
+        zookeeperConnect: cluster.zookeeperConnect,
+      });
       const parts = s.topics.flatMap((t) => t.partitions);
       const settled =
         !s.liveBrokers.includes(3) &&
         parts.every((p) => p.leader !== 3 && (p.isr.length === 1 || !p.isr.includes(3))) &&
         parts.some((p) => p.leader === null);
       if (settled) break;
-      if (Date.now() > deadline) throw new Error(`broker 3's partitions did not settle in 60 s: ${JSON.stringify(s.topics)}`);
+      if (Date.now() > deadline)
+        throw new Error(`broker 3's partitions did not settle in 60 s: ${JSON.stringify(s.topics)}`);
       await new Promise((r) => setTimeout(r, 200));
     }
   }, 180_000);
@@ -175,7 +216,11 @@ describe("report flags with a broker down (own cluster)", () => {
   });
 
   it("filters the named topics only", async () => {
-    const out = await sameAsTopicCommand(cluster.bootstrapServers, ["single", "--unavailable-partitions"], ["--topic", "single", "--unavailable-partitions"]);
+    const out = await sameAsTopicCommand(
+      cluster.bootstrapServers,
+      ["single", "--unavailable-partitions"],
+      ["--topic", "single", "--unavailable-partitions"],
+    );
     expect(out).toBe("\tTopic: single\tPartition: 0\tLeader: none\tReplicas: 3\tIsr: 3\tElr: N/A\tLastKnownElr: N/A\n");
   });
 });

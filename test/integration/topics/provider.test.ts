@@ -12,7 +12,11 @@ import { TOPIC_COMMAND, parseTopicDescribe, runKafkaToolOk } from "../../../supp
 
 const cluster = inject("cluster");
 const bootstrapServers = cluster.bootstrapServers;
-const kafka = new Kafka({ clientId: "provider-test", brokers: bootstrapServers.split(","), logLevel: logLevel.NOTHING });
+const kafka = new Kafka({
+  clientId: "provider-test",
+  brokers: bootstrapServers.split(","),
+  logLevel: logLevel.NOTHING,
+});
 const admin = kafka.admin();
 
 beforeAll(() => admin.connect());
@@ -29,8 +33,16 @@ const topicInputs = (name: string, over: Partial<KafkaTopicInputs> = {}): KafkaT
   ...over,
 });
 
-async function describeTopic(topic: string): Promise<{ header: string; partitions: ReturnType<typeof parseTopicDescribe> }> {
-  const text = await runKafkaToolOk(TOPIC_COMMAND, ["--bootstrap-server", bootstrapServers, "--describe", "--topic", topic]);
+async function describeTopic(
+  topic: string,
+): Promise<{ header: string; partitions: ReturnType<typeof parseTopicDescribe> }> {
+  const text = await runKafkaToolOk(TOPIC_COMMAND, [
+    "--bootstrap-server",
+    bootstrapServers,
+    "--describe",
+    "--topic",
+    topic,
+  ]);
   return { header: text.split("\n")[0], partitions: parseTopicDescribe(text) };
 }
 
@@ -39,7 +51,12 @@ const BROKER_SETTINGS = { "min.insync.replicas": "2", "unclean.leader.election.e
 
 function configsOf(header: string): Record<string, string> {
   const list = /\tConfigs: ?(.*)$/.exec(header)?.[1] ?? "";
-  return Object.fromEntries(list.split(",").filter(Boolean).map((kv) => kv.split("=") as [string, string]));
+  return Object.fromEntries(
+    list
+      .split(",")
+      .filter(Boolean)
+      .map((kv) => kv.split("=") as [string, string]),
+  );
 }
 
 async function produce(topic: string, values: string[]): Promise<void> {
@@ -60,7 +77,10 @@ async function readAll(topic: string, expected: number): Promise<string[]> {
       void consumer.run({
         eachMessage: async ({ message }) => {
           got.push(message.value!.toString());
-          if (got.length >= expected) (clearTimeout(timer), resolve());
+          if (got.length >= expected) {
+            clearTimeout(timer);
+            resolve();
+          }
         },
       });
     });
@@ -94,7 +114,9 @@ describe("KafkaTopic provider", () => {
     expect(results.slice(0, names.length).map((r) => r.status)).toEqual(names.map(() => "fulfilled"));
     const last = results.at(-1)!;
     expect(last.status).toBe("rejected");
-    expect(String((last as PromiseRejectedResult).reason)).toContain(`topic "${refused}": the brokers refused to create it: INVALID_CONFIG: Configuration is invalid`);
+    expect(String((last as PromiseRejectedResult).reason)).toContain(
+      `topic "${refused}": the brokers refused to create it: INVALID_CONFIG: Configuration is invalid`,
+    );
     const md = await admin.fetchTopicMetadata({ topics: names });
     for (const t of md.topics) expect(t.partitions.map((p) => p.isr.length)).toEqual([3, 3]);
     expect(await admin.listTopics()).not.toContain(refused);
@@ -106,19 +128,41 @@ describe("KafkaTopic provider", () => {
 
   it("refuses to adopt an existing topic and points to import", async () => {
     const name = unique("existing");
-    await admin.createTopics({ topics: [{ topic: name, numPartitions: 1, replicationFactor: 3 }], waitForLeaders: true });
-    await expect(provider.create!(topicInputs(name))).rejects.toThrow(/already exists in the cluster; it is not adopted silently.*import: true/);
+    await admin.createTopics({
+      topics: [{ topic: name, numPartitions: 1, replicationFactor: 3 }],
+      waitForLeaders: true,
+    });
+    await expect(provider.create!(topicInputs(name))).rejects.toThrow(
+      /already exists in the cluster; it is not adopted silently.*import: true/,
+    );
     expect((await describeTopic(name)).partitions).toHaveLength(1);
   });
 
   it("adopts an existing topic only as it is: a declaration that differs is refused at check and create", async () => {
     const name = unique("adopted");
-    await admin.createTopics({ topics: [{ topic: name, numPartitions: 2, replicationFactor: 3, configEntries: [{ name: "retention.ms", value: "3600000" }] }], waitForLeaders: true });
+    await admin.createTopics({
+      topics: [
+        {
+          topic: name,
+          numPartitions: 2,
+          replicationFactor: 3,
+          configEntries: [{ name: "retention.ms", value: "3600000" }],
+        },
+      ],
+      waitForLeaders: true,
+    });
     const differs = topicInputs(name, { partitions: 3, config: { "retention.ms": "7200000" }, adopt: true });
     const checked = await provider.check!(undefined as unknown as KafkaTopicInputs, differs);
     expect(checked.failures).toEqual([
-      { property: "partitions", reason: "the existing topic has 2, the declaration says 3; declare what exists to adopt it, then change it" },
-      { property: "config.retention.ms", reason: 'the existing topic has "3600000", the declaration says "7200000"; declare what exists to adopt it, then change it' },
+      {
+        property: "partitions",
+        reason: "the existing topic has 2, the declaration says 3; declare what exists to adopt it, then change it",
+      },
+      {
+        property: "config.retention.ms",
+        reason:
+          'the existing topic has "3600000", the declaration says "7200000"; declare what exists to adopt it, then change it',
+      },
     ]);
     await expect(provider.create!(differs)).rejects.toThrow(/not adopted: partitions: the existing topic has 2/);
     const same = topicInputs(name, { partitions: 2, config: { "retention.ms": "3600000" }, adopt: true });
@@ -135,19 +179,32 @@ describe("KafkaTopic provider", () => {
     expect(decrease.failures).toEqual([
       {
         property: "partitions",
-        reason: expect.stringMatching(/^cannot decrease the partitions of ".*" from 6 to 3: Kafka cannot remove partitions/),
+        reason: expect.stringMatching(
+          /^cannot decrease the partitions of ".*" from 6 to 3: Kafka cannot remove partitions/,
+        ),
       },
     ]);
     const rf4 = await provider.check!(olds, topicInputs(name, { partitions: 6, replicationFactor: 4 }));
     expect(rf4.failures).toEqual([
       { property: "replicationFactor", reason: "4 is more than the 3 live brokers; Kafka cannot place the replicas" },
     ]);
-    const badValue = await provider.check!(undefined as unknown as KafkaTopicInputs, topicInputs(name, { config: { "retention.ms": "forever" } }));
+    const badValue = await provider.check!(
+      undefined as unknown as KafkaTopicInputs,
+      topicInputs(name, { config: { "retention.ms": "forever" } }),
+    );
     expect(badValue.failures).toEqual([
-      { property: "config.retention.ms", reason: expect.stringMatching(/^the cluster refuses "forever" \(INVALID_CONFIG/) },
+      {
+        property: "config.retention.ms",
+        reason: expect.stringMatching(/^the cluster refuses "forever" \(INVALID_CONFIG/),
+      },
     ]);
-    const badKey = await provider.check!(undefined as unknown as KafkaTopicInputs, topicInputs(name, { config: { "no.such.setting": "1", "retention.ms": "1000" } }));
-    expect(badKey.failures).toEqual([{ property: "config.no.such.setting", reason: expect.stringMatching(/^the cluster refuses "1"/) }]);
+    const badKey = await provider.check!(
+      undefined as unknown as KafkaTopicInputs,
+      topicInputs(name, { config: { "no.such.setting": "1", "retention.ms": "1000" } }),
+    );
+    expect(badKey.failures).toEqual([
+      { property: "config.no.such.setting", reason: expect.stringMatching(/^the cluster refuses "1"/) },
+    ]);
     expect(await admin.listTopics()).not.toContain(name);
   });
 
@@ -212,7 +269,16 @@ describe("KafkaTopic provider", () => {
     // Someone sets another key outside Pulumi; it must survive our updates.
     await admin.alterConfigs({
       validateOnly: false,
-      resources: [{ type: 2, name, configEntries: [{ name: "retention.ms", value: "3600000" }, { name: "segment.ms", value: "600000" }] }],
+      resources: [
+        {
+          type: 2,
+          name,
+          configEntries: [
+            { name: "retention.ms", value: "3600000" },
+            { name: "segment.ms", value: "600000" },
+          ],
+        },
+      ],
     });
     const v2 = topicInputs(name, { config: { "retention.ms": "7200000", "cleanup.policy": "compact" } });
     await provider.update!(name, v1, v2);
@@ -224,7 +290,11 @@ describe("KafkaTopic provider", () => {
     });
     const v3 = topicInputs(name, { config: { "cleanup.policy": "compact" } });
     await provider.update!(name, v2, v3);
-    expect(configsOf((await describeTopic(name)).header)).toEqual({ ...BROKER_SETTINGS, "cleanup.policy": "compact", "segment.ms": "600000" });
+    expect(configsOf((await describeTopic(name)).header)).toEqual({
+      ...BROKER_SETTINGS,
+      "cleanup.policy": "compact",
+      "segment.ms": "600000",
+    });
   });
 
   it("read sees partitions, replication factor and declared config changed outside Pulumi, and imports all overrides", async () => {
@@ -234,7 +304,16 @@ describe("KafkaTopic provider", () => {
     await admin.createPartitions({ topicPartitions: [{ topic: name, count: 5 }] });
     await admin.alterConfigs({
       validateOnly: false,
-      resources: [{ type: 2, name, configEntries: [{ name: "min.insync.replicas", value: "1" }, { name: "retention.ms", value: "1000" }] }],
+      resources: [
+        {
+          type: 2,
+          name,
+          configEntries: [
+            { name: "min.insync.replicas", value: "1" },
+            { name: "retention.ms", value: "1000" },
+          ],
+        },
+      ],
     });
     // Brokers learn of the new partitions from the controller a moment later: wait for the one read asks.
     const refreshed = await waitUntil("read to see the 5 partitions", 10_000, async () => {
@@ -242,11 +321,20 @@ describe("KafkaTopic provider", () => {
       return r.props?.partitions === 5 ? r : undefined;
     });
     expect(refreshed.id).toBe(name);
-    expect(refreshed.props).toMatchObject({ partitions: 5, replicationFactor: 3, config: { "min.insync.replicas": "1" } });
+    expect(refreshed.props).toMatchObject({
+      partitions: 5,
+      replicationFactor: 3,
+      config: { "min.insync.replicas": "1" },
+    });
     // Only the declared key is reported on refresh; an import takes every override.
     expect(refreshed.props!.config).toEqual({ "min.insync.replicas": "1" });
     const imported = await provider.read!(name, { bootstrapServers } as KafkaTopicInputs);
-    expect(imported.props).toMatchObject({ name, partitions: 5, replicationFactor: 3, config: { "min.insync.replicas": "1", "retention.ms": "1000" } });
+    expect(imported.props).toMatchObject({
+      name,
+      partitions: 5,
+      replicationFactor: 3,
+      config: { "min.insync.replicas": "1", "retention.ms": "1000" },
+    });
   });
 
   it("delete removes the topic and returns when it is gone; read then reports it missing", async () => {
@@ -276,7 +364,11 @@ describe("KafkaTopic provider with an offline partition (own cluster)", () => {
     });
     // Patched as the provider's own clients are: an offline partition reads as leader -1.
     const { Kafka: PatchedKafka } = kafkajs();
-    const own = new PatchedKafka({ clientId: "provider-test", brokers: cluster.bootstrapServers.split(","), logLevel: logLevel.NOTHING }).admin();
+    const own = new PatchedKafka({
+      clientId: "provider-test",
+      brokers: cluster.bootstrapServers.split(","),
+      logLevel: logLevel.NOTHING,
+    }).admin();
     await own.connect();
     try {
       await own.createTopics({
@@ -284,7 +376,10 @@ describe("KafkaTopic provider with an offline partition (own cluster)", () => {
         topics: [
           {
             topic: "single",
-            replicaAssignment: [{ partition: 0, replicas: [3] }, { partition: 1, replicas: [1] }],
+            replicaAssignment: [
+              { partition: 0, replicas: [3] },
+              { partition: 1, replicas: [1] },
+            ],
             configEntries: [{ name: "min.insync.replicas", value: "1" }],
           },
         ],
@@ -304,8 +399,14 @@ describe("KafkaTopic provider with an offline partition (own cluster)", () => {
   it("reads the topic as it is, and adoption is checked against it", async () => {
     const read = await provider.read!("single", single({ partitions: 5 }));
     expect(read.props).toMatchObject({ partitions: 2, replicationFactor: 1, config: { "min.insync.replicas": "1" } });
-    expect((await provider.check!(undefined as unknown as KafkaTopicInputs, single({ partitions: 3, adopt: true }))).failures).toEqual([
-      { property: "partitions", reason: "the existing topic has 2, the declaration says 3; declare what exists to adopt it, then change it" },
+    expect(
+      (await provider.check!(undefined as unknown as KafkaTopicInputs, single({ partitions: 3, adopt: true })))
+        .failures,
+    ).toEqual([
+      {
+        property: "partitions",
+        reason: "the existing topic has 2, the declaration says 3; declare what exists to adopt it, then change it",
+      },
     ]);
   });
 

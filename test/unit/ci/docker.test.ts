@@ -8,7 +8,13 @@ import { describe, expect, it } from "vitest";
 import { TYPES, fileNamed, labelOf, roleOf } from "../../../ci/resources";
 import { renderMarkdown, summarize, type PreviewStep } from "../../../ci/summary";
 import { planCluster } from "../../../infra/plan";
-import { KAFKA_CONFIG_FILE, ROLE_LABEL, brokerContainers, zookeeperContainers, type ContainerSpec } from "../../../infra/render-docker";
+import {
+  KAFKA_CONFIG_FILE,
+  ROLE_LABEL,
+  brokerContainers,
+  zookeeperContainers,
+  type ContainerSpec,
+} from "../../../infra/render-docker";
 import { brokerViolations, durabilityViolations, type StackResource } from "../../../policy/rules";
 
 const HOSTS = [
@@ -31,7 +37,12 @@ function containerInputs(spec: ContainerSpec, network = "kafka-cluster"): Record
     image: `sha256:${spec.image}`,
     ...(spec.command ? { command: spec.command } : {}),
     envs: spec.env,
-    uploads: Object.entries(spec.files).map(([file, content]) => ({ content, executable: false, file, permissions: "0644" })),
+    uploads: Object.entries(spec.files).map(([file, content]) => ({
+      content,
+      executable: false,
+      file,
+      permissions: "0644",
+    })),
     ports: spec.ports.map((p) => ({ external: p.external, internal: p.internal, ip: p.ip, protocol: "tcp" })),
     volumes: spec.volumes.map((v) => ({ containerPath: v.containerPath, volumeName: v.volumeName })),
     networksAdvanced: [{ aliases: [spec.name], name: network }],
@@ -57,7 +68,13 @@ const containerUrn = (name: string, parent = CLUSTER): string => `${URN}${parent
 const volumeUrn = (name: string): string => `${URN}${CLUSTER}$${TYPES.dockerVolume}::${name}`;
 
 /** A preview step of a custom resource: `same` carries only the old inputs, as in `pulumi preview --json`. */
-function step(op: string, urn: string, type: string, olds: Record<string, unknown> | undefined, news: Record<string, unknown> | undefined): PreviewStep {
+function step(
+  op: string,
+  urn: string,
+  type: string,
+  olds: Record<string, unknown> | undefined,
+  news: Record<string, unknown> | undefined,
+): PreviewStep {
   return {
     op,
     urn,
@@ -67,23 +84,40 @@ function step(op: string, urn: string, type: string, olds: Record<string, unknow
 }
 
 /** The docker stack's containers and volumes, each step `op` from `before` to `after`. */
-function dockerSteps(before: ReturnType<typeof plan>, after: ReturnType<typeof plan>, op: (resource: string) => string): PreviewStep[] {
+function dockerSteps(
+  before: ReturnType<typeof plan>,
+  after: ReturnType<typeof plan>,
+  op: (resource: string) => string,
+): PreviewStep[] {
   const specs = (p: ReturnType<typeof plan>) => [...zookeeperContainers(p, "kafka"), ...brokerContainers(p, "kafka")];
   const [olds, news] = [specs(before), specs(after)];
   return olds.flatMap((spec, i) => {
     const next = news[i]!;
     const o = op(spec.resource);
     return [
-      step(o, containerUrn(spec.resource), TYPES.dockerContainer, containerInputs(spec, before.docker!.network), o === "same" ? undefined : containerInputs(next, after.docker!.network)),
+      step(
+        o,
+        containerUrn(spec.resource),
+        TYPES.dockerContainer,
+        containerInputs(spec, before.docker!.network),
+        o === "same" ? undefined : containerInputs(next, after.docker!.network),
+      ),
       ...spec.volumes.map((v, j) => {
         const vo = op(v.resource);
-        return step(vo, volumeUrn(v.resource), TYPES.dockerVolume, { name: v.volumeName }, vo === "same" ? undefined : { name: next.volumes[j]!.volumeName });
+        return step(
+          vo,
+          volumeUrn(v.resource),
+          TYPES.dockerVolume,
+          { name: v.volumeName },
+          vo === "same" ? undefined : { name: next.volumes[j]!.volumeName },
+        );
       }),
     ];
   });
 }
 
-const lines = (steps: PreviewStep[]): string[] => summarize({ steps }).changes.map((c) => `${c.impact} | ${c.resource} | ${c.what}`);
+const lines = (steps: PreviewStep[]): string[] =>
+  summarize({ steps }).changes.map((c) => `${c.impact} | ${c.resource} | ${c.what}`);
 
 describe("the docker target's resources", () => {
   it("tells broker and ZooKeeper containers by name, with their ids; the consumer container and volumes are other", () => {
@@ -102,21 +136,30 @@ describe("the docker target's resources", () => {
     expect(labelOf(inputs)).toBe("hadoop-dn1 kafka broker 2");
     expect(labelOf({ labels: [{ label: "maintainer", value: "someone" }] })).toBeUndefined();
     // The other targets' processes keep theirs in `files` and `label`.
-    expect(fileNamed({ files: { "/d/run/kafka/server.properties": "broker.id=1\n" } }, "server.properties")).toBe("broker.id=1\n");
+    expect(fileNamed({ files: { "/d/run/kafka/server.properties": "broker.id=1\n" } }, "server.properties")).toBe(
+      "broker.id=1\n",
+    );
     expect(labelOf({ label: "hadoop-nn kafka broker 1" })).toBe("hadoop-nn kafka broker 1");
   });
 });
 
 describe("preview summary of a docker stack", () => {
   it("marks a broker setting disruptive: each broker container is replaced on its data volume, naming the setting", () => {
-    const steps = dockerSteps(plan(), plan({ kafka: { brokerConfig: { "log.retention.hours": 72 } } }), (r) => (/^kafka-broker-\d$/.test(r) ? "replace" : "same"));
+    const steps = dockerSteps(plan(), plan({ kafka: { brokerConfig: { "log.retention.hours": 72 } } }), (r) =>
+      /^kafka-broker-\d$/.test(r) ? "replace" : "same",
+    );
     expect(lines(steps)).toEqual(
-      HOSTS.map((h, i) => `disruptive | broker ${i + 1} (${h.name}) | replaced: stopped and started again on its data volume (server.properties: log.retention.hours=72 (new))`),
+      HOSTS.map(
+        (h, i) =>
+          `disruptive | broker ${i + 1} (${h.name}) | replaced: stopped and started again on its data volume (server.properties: log.retention.hours=72 (new))`,
+      ),
     );
   });
 
   it("marks new ZooKeeper ports disruptive for every container, and shows the published addresses in the topology", () => {
-    const steps = dockerSteps(plan(), plan({ zookeeper: { clientPort: 2182 } }), (r) => (/-\d$/.test(r) ? "replace" : "same"));
+    const steps = dockerSteps(plan(), plan({ zookeeper: { clientPort: 2182 } }), (r) =>
+      /-\d$/.test(r) ? "replace" : "same",
+    );
     const s = summarize({ steps });
     expect(s.changes.every((c) => c.impact === "disruptive")).toBe(true);
     expect(s.changes.find((c) => c.resource === "ZooKeeper 1 (hadoop-nn)")?.what).toBe(
@@ -138,7 +181,9 @@ Brokers (3): 1: hadoop-nn 127.0.60.1:9092, 2: hadoop-dn1 127.0.60.2:9092, 3: had
   });
 
   it("marks a volume replaced or deleted destructive, the container on it disruptive", () => {
-    const renamed = dockerSteps(plan(), plan({ docker: { network: "tutorial" } }), (r) => (r === "kafka-broker-1" || r === "kafka-broker-1-logs" ? "replace" : "same"));
+    const renamed = dockerSteps(plan(), plan({ docker: { network: "tutorial" } }), (r) =>
+      r === "kafka-broker-1" || r === "kafka-broker-1-logs" ? "replace" : "same",
+    );
     expect(lines(renamed)).toEqual([
       "destructive | volume `tutorial-hadoop-nn-kafka-logs` | replaced: removed with its data, created empty",
       "disruptive | broker 1 (hadoop-nn) | replaced: stopped and started again on its data volume (volumes, networksAdvanced changed)",
@@ -152,10 +197,14 @@ Brokers (3): 1: hadoop-nn 127.0.60.1:9092, 2: hadoop-dn1 127.0.60.2:9092, 3: had
 
   it("names the consumer container by its label; a new one starts safely", () => {
     const urn = containerUrn("consumer-container", CONSUMER);
-    expect(lines([step("replace", urn, TYPES.dockerContainer, consumerInputs("GROUP_ID=a\n"), consumerInputs("GROUP_ID=b\n"))])).toEqual([
-      "disruptive | hadoop-nn consumer service | replaced: stopped and started again (uploads changed)",
+    expect(
+      lines([
+        step("replace", urn, TYPES.dockerContainer, consumerInputs("GROUP_ID=a\n"), consumerInputs("GROUP_ID=b\n")),
+      ]),
+    ).toEqual(["disruptive | hadoop-nn consumer service | replaced: stopped and started again (uploads changed)"]);
+    expect(lines([step("create", urn, TYPES.dockerContainer, undefined, consumerInputs("GROUP_ID=a\n"))])).toEqual([
+      "safe | hadoop-nn consumer service | starts",
     ]);
-    expect(lines([step("create", urn, TYPES.dockerContainer, undefined, consumerInputs("GROUP_ID=a\n"))])).toEqual(["safe | hadoop-nn consumer service | starts"]);
   });
 });
 
@@ -168,7 +217,12 @@ describe("policy rules on a docker stack", () => {
       name: spec.resource,
       props: containerInputs(spec),
     })),
-    { type: TYPES.clusterReady, urn: `${URN}${CLUSTER}$${TYPES.clusterReady}::kafka-ready`, name: "kafka-ready", props: { brokerIds } },
+    {
+      type: TYPES.clusterReady,
+      urn: `${URN}${CLUSTER}$${TYPES.clusterReady}::kafka-ready`,
+      name: "kafka-ready",
+      props: { brokerIds },
+    },
   ];
   const topic: StackResource = {
     type: TYPES.topic,
@@ -179,12 +233,19 @@ describe("policy rules on a docker stack", () => {
 
   it("takes min.insync.replicas from the broker containers' uploaded server.properties", () => {
     expect(durabilityViolations([topic, ...resources(plan())])).toEqual([]);
-    const weak = durabilityViolations([topic, ...resources(plan({ kafka: { brokerConfig: { "min.insync.replicas": 1 } } }))]);
-    expect(weak.map((v) => v.message)).toEqual([expect.stringContaining("min.insync.replicas 1 (the brokers' default) is below 2")]);
+    const weak = durabilityViolations([
+      topic,
+      ...resources(plan({ kafka: { brokerConfig: { "min.insync.replicas": 1 } } })),
+    ]);
+    expect(weak.map((v) => v.message)).toEqual([
+      expect.stringContaining("min.insync.replicas 1 (the brokers' default) is below 2"),
+    ]);
   });
 
   it("counts the docker cluster's brokers", () => {
     expect(brokerViolations(resources(plan()))).toEqual([]);
-    expect(brokerViolations(resources(plan(), [1, 2])).map((v) => v.message)).toEqual([expect.stringContaining("the cluster has 2 broker(s), fewer than 3")]);
+    expect(brokerViolations(resources(plan(), [1, 2])).map((v) => v.message)).toEqual([
+      expect.stringContaining("the cluster has 2 broker(s), fewer than 3"),
+    ]);
   });
 });

@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import { renderMarkdown, summarize, type PreviewJson, type PreviewSummary } from "../../../ci/summary";
 
 const FIXTURES = path.join(__dirname, "..", "..", "fixtures", "previews");
-const load = (name: string): PreviewJson => JSON.parse(fs.readFileSync(path.join(FIXTURES, `${name}.json`), "utf8")) as PreviewJson;
+const load = (name: string): PreviewJson =>
+  JSON.parse(fs.readFileSync(path.join(FIXTURES, `${name}.json`), "utf8")) as PreviewJson;
 const summary = (name: string): PreviewSummary => summarize(load(name));
 const changes = (name: string): string[] => summary(name).changes.map((c) => `${c.impact} | ${c.resource} | ${c.what}`);
 
@@ -47,8 +48,13 @@ ${TOPOLOGY}
   it("says so when nothing changes", () => {
     const s = summary("no-change");
     expect(s).toMatchObject({ ok: true, errors: [], changes: [] });
-    expect(renderMarkdown(s, { stack: "prod" })).toContain("## Preview of stack `prod`: no changes\n\n### Changes, destructive first\n\nNo changes.\n");
-    expect(s.topology.topics.map((t) => [t.name, t.partitions])).toEqual([["clicks", 6], ["Hello-Kafka", 3]]);
+    expect(renderMarkdown(s, { stack: "prod" })).toContain(
+      "## Preview of stack `prod`: no changes\n\n### Changes, destructive first\n\nNo changes.\n",
+    );
+    expect(s.topology.topics.map((t) => [t.name, t.partitions])).toEqual([
+      ["clicks", 6],
+      ["Hello-Kafka", 3],
+    ]);
   });
 
   it("marks a rename destructive: the old topic is deleted with its data", () => {
@@ -64,14 +70,23 @@ ${TOPOLOGY}
   });
 
   it("marks new topics, config and replication factor changes safe", () => {
-    expect(changes("create-topic")).toEqual(["safe | topic `orders` | created: 12 partitions, replication factor 3, min.insync.replicas=2"]);
-    expect(changes("topic-config")).toEqual(["safe | topic `clicks` | in place: retention.ms 86400000 → 604800000; cleanup.policy=compact (new)"]);
-    expect(changes("replication-factor")).toEqual(["safe | topic `clicks` | in place: replication factor 3 → 2 (replica reassignment)"]);
+    expect(changes("create-topic")).toEqual([
+      "safe | topic `orders` | created: 12 partitions, replication factor 3, min.insync.replicas=2",
+    ]);
+    expect(changes("topic-config")).toEqual([
+      "safe | topic `clicks` | in place: retention.ms 86400000 → 604800000; cleanup.policy=compact (new)",
+    ]);
+    expect(changes("replication-factor")).toEqual([
+      "safe | topic `clicks` | in place: replication factor 3 → 2 (replica reassignment)",
+    ]);
   });
 
   it("marks a broker setting disruptive: every broker restarts, naming the setting", () => {
     expect(changes("broker-config")).toEqual(
-      [1, 2, 3].map((id) => `disruptive | broker ${id} (${["hadoop-nn", "hadoop-dn1", "hadoop-dn2"][id - 1]}) | restarts (server.properties: log.retention.hours=72 (new))`),
+      [1, 2, 3].map(
+        (id) =>
+          `disruptive | broker ${id} (${["hadoop-nn", "hadoop-dn1", "hadoop-dn2"][id - 1]}) | restarts (server.properties: log.retention.hours=72 (new))`,
+      ),
     );
   });
 
@@ -90,8 +105,14 @@ ${TOPOLOGY}
       "safe topic `Hello-Kafka`",
     ]);
     expect(s.changes[4].what).toBe("restarts (zoo.cfg: clientPort 2181 → 2182)");
-    expect(s.changes.at(-1)?.what).toBe("in place: re-checked once the cluster is ready again (the topic itself is unchanged)");
-    expect(s.topology.zookeeper.map((z) => `${z.address}:${z.clientPort}`)).toEqual(["127.0.32.1:2182", "127.0.32.2:2182", "127.0.32.3:2182"]);
+    expect(s.changes.at(-1)?.what).toBe(
+      "in place: re-checked once the cluster is ready again (the topic itself is unchanged)",
+    );
+    expect(s.topology.zookeeper.map((z) => `${z.address}:${z.clientPort}`)).toEqual([
+      "127.0.32.1:2182",
+      "127.0.32.2:2182",
+      "127.0.32.3:2182",
+    ]);
   });
 
   it("marks moved data directories destructive: each process starts empty", () => {
@@ -104,7 +125,9 @@ ${TOPOLOGY}
       "ZooKeeper 2 (hadoop-dn1)",
       "ZooKeeper 3 (hadoop-dn2)",
     ]);
-    expect(s.changes[0].what).toMatch(/^replaced \(.*dirs.*changed\): stopped, its data removed \(\/tmp\/kafka-cluster-previews\/data\/hadoop-nn\/kafka-logs\), started empty$/);
+    expect(s.changes[0].what).toMatch(
+      /^replaced \(.*dirs.*changed\): stopped, its data removed \(\/tmp\/kafka-cluster-previews\/data\/hadoop-nn\/kafka-logs\), started empty$/,
+    );
   });
 
   it("lists destructive changes first, then disruptive, then safe", () => {
@@ -116,14 +139,18 @@ ${TOPOLOGY}
       "safe topic `clicks`",
       "safe topic `orders`",
     ]);
-    expect(renderMarkdown(summary("mixed"), { stack: "prod" }).split("\n")[0]).toBe("## Preview of stack `prod`: 1 destructive, 3 disruptive, 2 safe");
+    expect(renderMarkdown(summary("mixed"), { stack: "prod" }).split("\n")[0]).toBe(
+      "## Preview of stack `prod`: 1 destructive, 3 disruptive, 2 safe",
+    );
   });
 
   it("shows a refused partition decrease as a failed preview with the topic manager's message", () => {
     const s = summary("decrease");
     expect(s.ok).toBe(false);
     expect(s.errors).toHaveLength(1);
-    expect(s.errors[0]).toMatch(/^pulumi-nodejs:dynamic\/kafka-cluster:KafkaTopic resource 'Hello-Kafka': property partitions value \{2\} has a problem: cannot decrease the partitions of "Hello-Kafka" from 3 to 2: Kafka cannot remove partitions/);
+    expect(s.errors[0]).toMatch(
+      /^pulumi-nodejs:dynamic\/kafka-cluster:KafkaTopic resource 'Hello-Kafka': property partitions value \{2\} has a problem: cannot decrease the partitions of "Hello-Kafka" from 3 to 2: Kafka cannot remove partitions/,
+    );
     const md = renderMarkdown(s, { stack: "prod" });
     expect(md).toMatch(/^## Preview of stack `prod`: failed\n\n### Preview failed\n\n/);
     expect(md).toContain('cannot decrease the partitions of "Hello-Kafka" from 3 to 2');
@@ -160,11 +187,21 @@ ${TOPOLOGY}
         {
           op: "create",
           urn: "urn:pulumi:s::p::pulumi-nodejs:dynamic/kafka-cluster:KafkaTopic::t",
-          newState: { type: "pulumi-nodejs:dynamic/kafka-cluster:KafkaTopic", custom: true, inputs: { name: "t", partitions: 1, replicationFactor: 3, config: { "x.y": "a|b" } } },
+          newState: {
+            type: "pulumi-nodejs:dynamic/kafka-cluster:KafkaTopic",
+            custom: true,
+            inputs: { name: "t", partitions: 1, replicationFactor: 3, config: { "x.y": "a|b" } },
+          },
         },
       ],
     } as PreviewJson);
-    expect(renderMarkdown(s, { stack: "s" })).toContain("| safe | topic `t` | created: 1 partitions, replication factor 3, x.y=a\\|b |");
-    expect(summarize({})).toMatchObject({ ok: true, changes: [], topology: { hosts: [], brokers: [], zookeeper: [], topics: [] } });
+    expect(renderMarkdown(s, { stack: "s" })).toContain(
+      "| safe | topic `t` | created: 1 partitions, replication factor 3, x.y=a\\|b |",
+    );
+    expect(summarize({})).toMatchObject({
+      ok: true,
+      changes: [],
+      topology: { hosts: [], brokers: [], zookeeper: [], topics: [] },
+    });
   });
 });

@@ -13,7 +13,11 @@ import toolchain from "../../../toolchain.json";
 const repoRoot = path.join(__dirname, "..", "..", "..");
 const actionlint = path.join(cacheDir(), `actionlint-v${toolchain.actionlint.version}`, "actionlint");
 
-async function run(command: string, args: string[], opts: { cwd: string; input?: string }): Promise<{ code: number; stdout: string }> {
+async function run(
+  command: string,
+  args: string[],
+  opts: { cwd: string; input?: string },
+): Promise<{ code: number; stdout: string }> {
   const child = promisify(execFile)(command, args, { cwd: opts.cwd });
   if (opts.input !== undefined) child.child.stdin?.end(opts.input);
   try {
@@ -48,7 +52,15 @@ describe("workflows", () => {
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(
       path.join(dir, "bad.yml"),
-      ["on: push", "jobs:", "  x:", "    runs-on: ubuntu-24.04", "    steps:", "      - run: echo $UNQUOTED ${{ github.nope }}", ""].join("\n"),
+      [
+        "on: push",
+        "jobs:",
+        "  x:",
+        "    runs-on: ubuntu-24.04",
+        "    steps:",
+        "      - run: echo $UNQUOTED ${{ github.nope }}",
+        "",
+      ].join("\n"),
     );
     const r = await run(actionlint, ["-no-color", path.join(dir, "bad.yml")], { cwd: scratch });
     expect(r.code).toBe(1);
@@ -64,7 +76,10 @@ describe("scripts/changed-stacks.sh", () => {
     .filter((s): s is string => s !== undefined)
     .sort();
   const changed = async (...files: string[]): Promise<string[]> => {
-    const r = await run("bash", ["scripts/changed-stacks.sh"], { cwd: repoRoot, input: files.map((f) => `${f}\n`).join("") });
+    const r = await run("bash", ["scripts/changed-stacks.sh"], {
+      cwd: repoRoot,
+      input: files.map((f) => `${f}\n`).join(""),
+    });
     expect(r.code).toBe(0);
     return JSON.parse(r.stdout) as string[];
   };

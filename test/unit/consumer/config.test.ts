@@ -27,13 +27,36 @@ describe("consumer loadConfig", () => {
   });
 
   it("reads every variable; consumed topics default to the watched ones", () => {
-    const c = loadConfig({ ...base, TOPICS: "a, b", GROUP_ID: "g", WINDOW_MS: "500", OUTPUT_TOPIC: "counts", HTTP_PORT: "0", ZOOKEEPER_CONNECT: "h1:1,h2:2/kafka" });
-    expect(c).toMatchObject({ topics: ["a", "b"], consumeTopics: ["a", "b"], groupId: "g", windowMs: 500, outputTopic: "counts", httpPort: 0, zookeeperConnect: "h1:1,h2:2/kafka" });
+    const c = loadConfig({
+      ...base,
+      TOPICS: "a, b",
+      GROUP_ID: "g",
+      WINDOW_MS: "500",
+      OUTPUT_TOPIC: "counts",
+      HTTP_PORT: "0",
+      ZOOKEEPER_CONNECT: "h1:1,h2:2/kafka",
+    });
+    expect(c).toMatchObject({
+      topics: ["a", "b"],
+      consumeTopics: ["a", "b"],
+      groupId: "g",
+      windowMs: 500,
+      outputTopic: "counts",
+      httpPort: 0,
+      zookeeperConnect: "h1:1,h2:2/kafka",
+    });
     expect(loadConfig({ ...base, TOPICS: "a,b", CONSUME_TOPICS: "a" }).consumeTopics).toEqual(["a"]);
   });
 
   it("reports every bad variable with its name and value", () => {
-    const bad = () => loadConfig({ KAFKA_BOOTSTRAP_SERVERS: "nohost", WINDOW_MS: "10s", HTTP_PORT: "70000", TOPICS: "ok,bad topic", LOG_LEVEL: "loud" });
+    const bad = () =>
+      loadConfig({
+        KAFKA_BOOTSTRAP_SERVERS: "nohost",
+        WINDOW_MS: "10s",
+        HTTP_PORT: "70000",
+        TOPICS: "ok,bad topic",
+        LOG_LEVEL: "loud",
+      });
     expect(bad).toThrow(ConfigError);
     try {
       bad();
@@ -50,7 +73,7 @@ describe("consumer loadConfig", () => {
     }
   });
 
-  it("takes Kafka's topic-name rule: refuses \".\", \"..\" and names over 249 characters", () => {
+  it('takes Kafka\'s topic-name rule: refuses ".", ".." and names over 249 characters', () => {
     const problems = (env: Record<string, string>): readonly string[] => {
       try {
         loadConfig({ ...base, ...env });

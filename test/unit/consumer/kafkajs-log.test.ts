@@ -5,11 +5,23 @@ import { kafkajsLogCreator } from "../../../consumer/kafkajs-log";
 function capture() {
   const lines: Array<[string, object, string]> = [];
   const at = (level: string) => (obj: object, msg: string) => void lines.push([level, obj, msg]);
-  const sink = { fatal: at("fatal"), error: at("error"), warn: at("warn"), info: at("info"), debug: at("debug"), trace: at("trace") };
+  const sink = {
+    fatal: at("fatal"),
+    error: at("error"),
+    warn: at("warn"),
+    info: at("info"),
+    debug: at("debug"),
+    trace: at("trace"),
+  };
   return { lines, sink: sink as never };
 }
 
-const refused = (broker: string) => ({ namespace: "Connection", level: logLevel.ERROR, label: "ERROR", log: { timestamp: "t", logger: "kafkajs", message: `Connection error: connect ECONNREFUSED ${broker}`, broker } });
+const refused = (broker: string) => ({
+  namespace: "Connection",
+  level: logLevel.ERROR,
+  label: "ERROR",
+  log: { timestamp: "t", logger: "kafkajs", message: `Connection error: connect ECONNREFUSED ${broker}`, broker },
+});
 
 describe("kafkajs log lines", () => {
   it("writes a repeated message once per interval, then with how many were held back", () => {
@@ -31,7 +43,12 @@ describe("kafkajs log lines", () => {
     const log = kafkajsLogCreator(sink, { now: () => 0 })();
     log(refused("b1:9092"));
     log(refused("b2:9092"));
-    log({ namespace: "Runner", level: logLevel.WARN, label: "WARN", log: { timestamp: "t", logger: "kafkajs", message: "The group is rebalancing" } });
+    log({
+      namespace: "Runner",
+      level: logLevel.WARN,
+      label: "WARN",
+      log: { timestamp: "t", logger: "kafkajs", message: "The group is rebalancing" },
+    });
     log(refused("b1:9092"));
     expect(lines.map(([level, , msg]) => `${level} ${msg}`)).toEqual([
       "error Connection error: connect ECONNREFUSED b1:9092",

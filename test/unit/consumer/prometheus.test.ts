@@ -38,7 +38,14 @@ const input = (over: Partial<HealthInput> = {}): HealthInput => ({
 async function ours(source: MetricsSource, windows = 0): Promise<string> {
   const m = createMetrics(source);
   for (let i = 0; i < windows; i++) {
-    m.windowClosed({ start: 0, end: 5_000 * (i + 1), messages: 3, words: 7, counts: { a: 4, b: 3 }, commitOffsets: {} });
+    m.windowClosed({
+      start: 0,
+      end: 5_000 * (i + 1),
+      messages: 3,
+      words: 7,
+      counts: { a: 4, b: 3 },
+      commitOffsets: {},
+    });
   }
   m.commitFailed();
   const text = await m.render();
@@ -65,7 +72,7 @@ describe("prometheus metrics", () => {
     expect(text).toContain('kafka_topic_partition_current_offset{topic="Hello-Kafka",partition="1"} 3');
     expect(text).toContain('kafka_health_partition_state{topic="Hello-Kafka",partition="2",state="offline"} 1');
     expect(text).toContain('kafka_health_source_age_seconds{source="admin"} 2');
-    expect(text).toContain("kafka_topic_partitions{topic=\"Hello-Kafka\"} 3");
+    expect(text).toContain('kafka_topic_partitions{topic="Hello-Kafka"} 3');
     expect(text).toContain("wordcount_messages_total 6");
     expect(text).toContain("wordcount_last_window_end_timestamp_seconds 10");
     expect(text).toContain("wordcount_commit_failures_total 1");

@@ -1,10 +1,24 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { countWords, mergeOffsets, splitWords, WordCounts, TumblingWindows, WindowHistory } from "../../../consumer/windows";
+import {
+  countWords,
+  mergeOffsets,
+  splitWords,
+  WordCounts,
+  TumblingWindows,
+  WindowHistory,
+} from "../../../consumer/windows";
 
 describe("splitWords", () => {
   it("lower-cases and splits on anything but letters, digits, apostrophes and inner hyphens", () => {
-    expect(splitWords("Hello, Kafka! hello-kafka  it's 42\tTIMES")).toEqual(["hello", "kafka", "hello-kafka", "it's", "42", "times"]);
+    expect(splitWords("Hello, Kafka! hello-kafka  it's 42\tTIMES")).toEqual([
+      "hello",
+      "kafka",
+      "hello-kafka",
+      "it's",
+      "42",
+      "times",
+    ]);
     expect(splitWords("  ...  ")).toEqual([]);
     expect(splitWords("Grüße aus Köln")).toEqual(["grüße", "aus", "köln"]);
   });
@@ -25,9 +39,23 @@ describe("countWords", () => {
   it("counts what splitWords finds, ASCII or not", () => {
     expect(counted("Hello, Kafka! hello-kafka  it's 42\tTIMES hello")).toEqual({
       n: 7,
-      counts: new Map([["hello", 2], ["kafka", 1], ["hello-kafka", 1], ["it's", 1], ["42", 1], ["times", 1]]),
+      counts: new Map([
+        ["hello", 2],
+        ["kafka", 1],
+        ["hello-kafka", 1],
+        ["it's", 1],
+        ["42", 1],
+        ["times", 1],
+      ]),
     });
-    expect(counted("Grüße aus Köln, aus")).toEqual({ n: 4, counts: new Map([["grüße", 1], ["aus", 2], ["köln", 1]]) });
+    expect(counted("Grüße aus Köln, aus")).toEqual({
+      n: 4,
+      counts: new Map([
+        ["grüße", 1],
+        ["aus", 2],
+        ["köln", 1],
+      ]),
+    });
     expect(counted("-' -x- '")).toEqual({ n: 1, counts: new Map([["x-", 1]]) });
   });
 
@@ -104,7 +132,11 @@ describe("TumblingWindows", () => {
   it("orders counts by frequency, then word", () => {
     const w = new TumblingWindows(1000);
     w.add("b a c c", 0, "t/0", "0");
-    expect(Object.entries(w.flush()?.counts ?? {})).toEqual([["c", 2], ["a", 1], ["b", 1]]);
+    expect(Object.entries(w.flush()?.counts ?? {})).toEqual([
+      ["c", 2],
+      ["a", 1],
+      ["b", 1],
+    ]);
   });
 
   it("refuses a length that is not a positive whole number", () => {
@@ -143,7 +175,11 @@ describe("TumblingWindows", () => {
 
 describe("mergeOffsets and WindowHistory", () => {
   it("keeps the higher offset per partition", () => {
-    expect(mergeOffsets({ "t/0": "10", "t/1": "3" }, { "t/0": "4", "t/2": "1" })).toEqual({ "t/0": "10", "t/1": "3", "t/2": "1" });
+    expect(mergeOffsets({ "t/0": "10", "t/1": "3" }, { "t/0": "4", "t/2": "1" })).toEqual({
+      "t/0": "10",
+      "t/1": "3",
+      "t/2": "1",
+    });
   });
 
   it("keeps the newest windows first, up to its size", () => {

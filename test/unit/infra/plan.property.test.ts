@@ -19,20 +19,27 @@ const ctx = { defaultKafkaVersion: "3.9.2", defaultDataDir: () => "/var/lib/kafk
 const NS = "kafka-cluster";
 
 /** String.trim in Java, which Kafka and ZooKeeper apply to what they read: every character up to U+0020. */
+// eslint-disable-next-line no-control-regex -- Java's trim is defined on these code points
 const javaTrim = (s: string | undefined) => s?.replace(/^[\x00-\x20]+|[\x00-\x20]+$/g, "");
 
 /** Any text, including what .properties files treat specially. */
 const text = (maxLength = 12) =>
   fc.string({
     maxLength,
-    unit: fc.oneof(fc.constantFrom("\\", "=", ":", " ", "\t", "\f", "\n", "\r", "\u0001", "#", "!", "é", "€", "😀"), fc.string({ minLength: 1, maxLength: 1, unit: "grapheme" })),
+    unit: fc.oneof(
+      fc.constantFrom("\\", "=", ":", " ", "\t", "\f", "\n", "\r", "\u0001", "#", "!", "é", "€", "😀"),
+      fc.string({ minLength: 1, maxLength: 1, unit: "grapheme" }),
+    ),
   });
 
 const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,8}[a-z0-9])?$/);
 const octet = fc.integer({ min: 0, max: 255 });
 const loopback = fc.tuple(octet, octet, octet).map(([a, b, c]) => `127.${a}.${b}.${c}`);
 const ipv4 = fc
-  .oneof(fc.tuple(octet, octet, octet, octet).map((o) => o.join(".")), fc.constantFrom("255.255.255.255", "10.0.0.1", "1.0.0.0"))
+  .oneof(
+    fc.tuple(octet, octet, octet, octet).map((o) => o.join(".")),
+    fc.constantFrom("255.255.255.255", "10.0.0.1", "1.0.0.0"),
+  )
   .filter((a) => a !== "0.0.0.0");
 const hostname = fc.array(label, { minLength: 1, maxLength: 3 }).map((l) => l.join("."));
 const port = fc.integer({ min: 1, max: 65535 });
@@ -47,7 +54,13 @@ function hostsFor(target: Target) {
     .filter((hs) => new Set(hs.map((h) => h.address)).size === 3)
     .chain((hs) =>
       target === "ssh"
-        ? fc.tuple(...hs.map((h) => fc.record({ user: label, privateKey: fc.constant("KEY"), port: fc.option(port, { nil: undefined }) }).map((x) => ({ ...h, ...x }))))
+        ? fc.tuple(
+            ...hs.map((h) =>
+              fc
+                .record({ user: label, privateKey: fc.constant("KEY"), port: fc.option(port, { nil: undefined }) })
+                .map((x) => ({ ...h, ...x })),
+            ),
+          )
         : fc.constant(hs),
     );
 }
@@ -55,7 +68,12 @@ function hostsFor(target: Target) {
 /** brokerConfig: settings of Kafka with valid values, and free-form keys and values that must survive the file. */
 const brokerConfig = fc.dictionary(
   // "__proto__" is not a setting of Kafka's, and no JavaScript record keeps it.
-  text().filter((k) => k.length > 0 && k !== "__proto__" && !["broker.id", "listeners", "advertised.listeners", "log.dirs", "zookeeper.connect"].includes(k)),
+  text().filter(
+    (k) =>
+      k.length > 0 &&
+      k !== "__proto__" &&
+      !["broker.id", "listeners", "advertised.listeners", "log.dirs", "zookeeper.connect"].includes(k),
+  ),
   fc.oneof(text(20), fc.integer(), fc.boolean()),
   { maxKeys: 4 },
 );
@@ -69,13 +87,20 @@ const validConfig = fc.constantFrom<Target>("local", "ssh", "docker").chain((tar
       ports: fc.uniqueArray(port, { minLength: 4, maxLength: 4 }),
       heap: fc.tuple(fc.integer({ min: 1, max: 4096 }), fc.constantFrom("m", "g")).map(([n, u]) => `${n}${u}`),
       brokerConfig,
-      dataDir: fc.option(text(16).filter((d) => d.length > 0 && !d.includes(",") && d.trim() === d && javaTrim(d) === d), { nil: undefined }),
+      dataDir: fc.option(
+        text(16).filter((d) => d.length > 0 && !d.includes(",") && d.trim() === d && javaTrim(d) === d),
+        { nil: undefined },
+      ),
     })
     .map(({ hosts, zookeeperShape, ports, heap, brokerConfig, dataDir }) => ({
       target,
       hosts,
       zookeeper: {
-        ...(zookeeperShape === "one" ? { nodes: [hosts[1]!.name] } : zookeeperShape === "three" ? { nodes: hosts.map((h) => h.name).reverse() } : {}),
+        ...(zookeeperShape === "one"
+          ? { nodes: [hosts[1]!.name] }
+          : zookeeperShape === "three"
+            ? { nodes: hosts.map((h) => h.name).reverse() }
+            : {}),
         clientPort: ports[0],
         peerPort: ports[1],
         electionPort: ports[2],
@@ -90,10 +115,13 @@ function renderedFiles(plan: ClusterPlan): { zooCfg: string[]; serverProperties:
   if (plan.target === "docker") {
     return {
       zooCfg: zookeeperContainers(plan, "k").map((c) => c.files["/conf/zoo.cfg"] as string),
-      serverProperties: brokerContainers(plan, "k").map((c) => c.files["/etc/kafka-cluster/server.properties"] as string),
+      serverProperties: brokerContainers(plan, "k").map(
+        (c) => c.files["/etc/kafka-cluster/server.properties"] as string,
+      ),
     };
   }
-  const pick = (files: Record<string, unknown>, name: string) => Object.entries(files).find(([f]) => f.endsWith(`/${name}`))![1] as string;
+  const pick = (files: Record<string, unknown>, name: string) =>
+    Object.entries(files).find(([f]) => f.endsWith(`/${name}`))![1] as string;
   return {
     zooCfg: plan.zookeeper.map((z) => pick(zookeeperProcess(plan, z, "/libs").files, "zoo.cfg")),
     serverProperties: plan.brokers.map((b) => pick(brokerProcess(plan, b, "/libs").files, "server.properties")),
@@ -121,8 +149,11 @@ describe("planCluster (properties)", () => {
           const props = read(serverProperties[i]!);
           expect(props.get("broker.id")).toBe(String(b.id));
           expect(javaTrim(props.get("log.dirs"))?.split(/\s*,\s*/)).toEqual([b.logDir]);
-          expect(props.get("listeners")).toMatch(new RegExp(`^PLAINTEXT://[^,]+:${b.port}(,EXTERNAL://0\\.0\\.0\\.0:\\d+)?$`));
-          for (const [k, v] of Object.entries(raw.kafka.brokerConfig)) expect(props.get(k), JSON.stringify(k)).toBe(String(v));
+          expect(props.get("listeners")).toMatch(
+            new RegExp(`^PLAINTEXT://[^,]+:${b.port}(,EXTERNAL://0\\.0\\.0\\.0:\\d+)?$`),
+          );
+          for (const [k, v] of Object.entries(raw.kafka.brokerConfig))
+            expect(props.get(k), JSON.stringify(k)).toBe(String(v));
         });
       }),
       { numRuns: 300 },
@@ -201,57 +232,72 @@ const libs = kafkaLibsDir();
 const haveJava = spawnSync("java", ["-version"]).status === 0 && fs.existsSync(path.join(libs, ".complete"));
 
 describe("planCluster's files, read by Kafka and ZooKeeper themselves", () => {
-  it.skipIf(!haveJava)("KafkaConfig and QuorumPeerConfig accept a sample of accepted configs and read what the plan says", () => {
-    const seed = Date.now();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kafka-cluster-plan-files-"));
-    try {
-      const expected = new Map<string, { kind: "kafka" | "zookeeper"; check: (r: Parsed) => void }>();
-      const args: string[] = [];
-      // ZooKeeper resolves its client address when it reads zoo.cfg: host names resolve only where they run.
-      const addressed = validConfig.filter((raw) => raw.target !== "ssh" || raw.hosts.every((h) => /^[\d.]+$/.test(h.address)));
-      fc.sample(addressed, { numRuns: 40, seed }).forEach((raw, i) => {
-        const plan = planCluster(raw, ctx);
-        const { zooCfg, serverProperties } = renderedFiles(plan);
-        const zkConnect = plan.target === "docker" ? dockerEndpoints(plan).zookeeperConnect : plan.zookeeperConnect;
-        plan.zookeeper.forEach((z, j) => {
-          const file = path.join(dir, `${i}-zookeeper-${z.id}.cfg`);
-          fs.writeFileSync(file, zooCfg[j]!);
-          args.push("zookeeper", file, String(z.id));
-          expected.set(file, {
-            kind: "zookeeper",
-            check: (r) => expect([r.clientPort, r.servers]).toEqual([z.clientPort, plan.zookeeper.length > 1 ? plan.zookeeper.length : 0]),
+  it.skipIf(!haveJava)(
+    "KafkaConfig and QuorumPeerConfig accept a sample of accepted configs and read what the plan says",
+    () => {
+      const seed = Date.now();
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kafka-cluster-plan-files-"));
+      try {
+        const expected = new Map<string, { kind: "kafka" | "zookeeper"; check: (r: Parsed) => void }>();
+        const args: string[] = [];
+        // ZooKeeper resolves its client address when it reads zoo.cfg: host names resolve only where they run.
+        const addressed = validConfig.filter(
+          (raw) => raw.target !== "ssh" || raw.hosts.every((h) => /^[\d.]+$/.test(h.address)),
+        );
+        fc.sample(addressed, { numRuns: 40, seed }).forEach((raw, i) => {
+          const plan = planCluster(raw, ctx);
+          const { zooCfg, serverProperties } = renderedFiles(plan);
+          const zkConnect = plan.target === "docker" ? dockerEndpoints(plan).zookeeperConnect : plan.zookeeperConnect;
+          plan.zookeeper.forEach((z, j) => {
+            const file = path.join(dir, `${i}-zookeeper-${z.id}.cfg`);
+            fs.writeFileSync(file, zooCfg[j]!);
+            args.push("zookeeper", file, String(z.id));
+            expected.set(file, {
+              kind: "zookeeper",
+              check: (r) =>
+                expect([r.clientPort, r.servers]).toEqual([
+                  z.clientPort,
+                  plan.zookeeper.length > 1 ? plan.zookeeper.length : 0,
+                ]),
+            });
+          });
+          plan.brokers.forEach((b, j) => {
+            const file = path.join(dir, `${i}-broker-${b.id}.properties`);
+            fs.writeFileSync(file, serverProperties[j]!);
+            args.push("kafka", file, "0");
+            expected.set(file, {
+              kind: "kafka",
+              check: (r) => {
+                expect([r.brokerId, r.logDirs, r.zookeeperConnect]).toEqual([b.id, [b.logDir], zkConnect]);
+                for (const [k, v] of Object.entries(raw.kafka.brokerConfig))
+                  expect(r.properties[k], JSON.stringify(k)).toBe(String(v));
+              },
+            });
           });
         });
-        plan.brokers.forEach((b, j) => {
-          const file = path.join(dir, `${i}-broker-${b.id}.properties`);
-          fs.writeFileSync(file, serverProperties[j]!);
-          args.push("kafka", file, "0");
-          expected.set(file, {
-            kind: "kafka",
-            check: (r) => {
-              expect([r.brokerId, r.logDirs, r.zookeeperConnect]).toEqual([b.id, [b.logDir], zkConnect]);
-              for (const [k, v] of Object.entries(raw.kafka.brokerConfig)) expect(r.properties[k], JSON.stringify(k)).toBe(String(v));
-            },
-          });
-        });
-      });
-      const classes = parseConfigsClass(libs);
-      const out = execFileSync("java", ["-Dlog4j.configuration=file:/dev/null", "-cp", `${classes}:${libs}/*`, "ParseConfigs", ...args], {
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "ignore"],
-        maxBuffer: 64 * 1024 * 1024,
-      });
-      const results = JSON.parse(out) as Parsed[];
-      expect(results).toHaveLength(expected.size);
-      for (const r of results) {
-        const where = `${r.error ?? ""}\n${r.file} (seed ${seed}):\n${fs.readFileSync(r.file, "utf8")}`;
-        expect(r.error, where).toBeUndefined();
-        // The test's reader reads as java.util.Properties does.
-        expect(Object.fromEntries(loadProperties(fs.readFileSync(r.file))), where).toEqual(r.properties);
-        expected.get(r.file)!.check(r);
+        const classes = parseConfigsClass(libs);
+        const out = execFileSync(
+          "java",
+          ["-Dlog4j.configuration=file:/dev/null", "-cp", `${classes}:${libs}/*`, "ParseConfigs", ...args],
+          {
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "ignore"],
+            maxBuffer: 64 * 1024 * 1024,
+          },
+        );
+        const results = JSON.parse(out) as Parsed[];
+        expect(results).toHaveLength(expected.size);
+        for (const r of results) {
+          const where = `${r.error ?? ""}\n${r.file} (seed ${seed}):\n${fs.readFileSync(r.file, "utf8")}`;
+          expect(r.error, where).toBeUndefined();
+          // The test's reader reads as java.util.Properties does.
+          expect(Object.fromEntries(loadProperties(fs.readFileSync(r.file))), where).toEqual(r.properties);
+          expected.get(r.file)!.check(r);
+        }
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
       }
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  }, 60_000);
+    },
+    60_000,
+  );
 });

@@ -70,7 +70,7 @@ describe("planCluster", () => {
     const problems = problemsOf({ target: "k8s", kafka: { port: "9092", heap: "lots" }, zookeper: {} });
     expect(problems).toHaveLength(4);
     expect(problems.find((p) => p.startsWith("kafka-cluster:target:"))).toMatch(/"local".*got "k8s"$/);
-    expect(problems).toContain('kafka-cluster:zookeper: unknown config key, got {}');
+    expect(problems).toContain("kafka-cluster:zookeper: unknown config key, got {}");
     expect(problems.find((p) => p.startsWith("kafka-cluster:kafka.port:"))).toMatch(/got "9092"$/);
     expect(problems.find((p) => p.startsWith("kafka-cluster:kafka.heap:"))).toBe(
       'kafka-cluster:kafka.heap: must be a JVM heap size such as "1g" or "512m", got "lots"',
@@ -79,9 +79,14 @@ describe("planCluster", () => {
 
   it("requires hosts, with users, for the ssh target", () => {
     expect(problemsOf({ target: "ssh" })).toEqual([
-      "kafka-cluster:hosts: is required for target \"ssh\" (three hosts: hadoop-nn, hadoop-dn1, hadoop-dn2), got undefined",
+      'kafka-cluster:hosts: is required for target "ssh" (three hosts: hadoop-nn, hadoop-dn1, hadoop-dn2), got undefined',
     ]);
-    expect(problemsOf({ target: "ssh", hosts: ["a", "b", "c"].map((n, i) => ({ name: n, address: `10.0.0.${i + 1}`, privateKey: "k" })) })).toEqual([
+    expect(
+      problemsOf({
+        target: "ssh",
+        hosts: ["a", "b", "c"].map((n, i) => ({ name: n, address: `10.0.0.${i + 1}`, privateKey: "k" })),
+      }),
+    ).toEqual([
       'kafka-cluster:hosts[0].user: is required for target "ssh", got undefined',
       'kafka-cluster:hosts[1].user: is required for target "ssh", got undefined',
       'kafka-cluster:hosts[2].user: is required for target "ssh", got undefined',
@@ -90,7 +95,9 @@ describe("planCluster", () => {
 
   it("refuses host counts other than three and a Kafka outside 3.9", () => {
     const problems = problemsOf({ hosts: [{ name: "a", address: "127.0.0.9" }], kafka: { version: "4.0.0" } });
-    expect(problems[0]).toBe('kafka-cluster:kafka.version: must be a Kafka 3.9.x version (the last line with ZooKeeper), got "4.0.0"');
+    expect(problems[0]).toBe(
+      'kafka-cluster:kafka.version: must be a Kafka 3.9.x version (the last line with ZooKeeper), got "4.0.0"',
+    );
     expect(problemsOf({ hosts: [{ name: "a", address: "127.0.0.9" }] })[0]).toBe(
       'kafka-cluster:hosts: must list exactly three hosts, one per broker, got ["a"]',
     );
@@ -107,12 +114,17 @@ describe("planCluster for ssh", () => {
   }));
 
   it("requires a private key per host and never echoes one", () => {
-    const problems = problemsOf({ target: "ssh", hosts: [hosts[0], { ...hosts[1], privateKey: undefined }, { ...hosts[2], privateKey: "" }] });
+    const problems = problemsOf({
+      target: "ssh",
+      hosts: [hosts[0], { ...hosts[1], privateKey: undefined }, { ...hosts[2], privateKey: "" }],
+    });
     expect(problems).toEqual([
       'kafka-cluster:hosts[2].privateKey: Too small: expected string to have >=1 characters, got "[secret]"',
     ]);
     const missing = problemsOf({ target: "ssh", hosts: [hosts[0], { ...hosts[1], privateKey: undefined }, hosts[2]] });
-    expect(missing).toEqual(['kafka-cluster:hosts[1].privateKey: is required for target "ssh" (set it with --secret), got undefined']);
+    expect(missing).toEqual([
+      'kafka-cluster:hosts[1].privateKey: is required for target "ssh" (set it with --secret), got undefined',
+    ]);
     expect(missing.join("\n")).not.toContain("BEGIN");
   });
 
@@ -120,7 +132,9 @@ describe("planCluster for ssh", () => {
     const plan = planCluster({ target: "ssh", hosts }, ctx);
     expect(plan.distribution).toEqual({ url: "https://archive.apache.org/dist/kafka/3.9.2/kafka_2.13-3.9.2.tgz" });
     expect(plan.serviceManager).toBe("auto");
-    expect(plan.bootstrapServers).toBe("hadoop-nn.pengfei.org:9092,hadoop-dn1.pengfei.org:9092,hadoop-dn2.pengfei.org:9092");
+    expect(plan.bootstrapServers).toBe(
+      "hadoop-nn.pengfei.org:9092,hadoop-dn1.pengfei.org:9092,hadoop-dn2.pengfei.org:9092",
+    );
     expect(JSON.stringify(plan)).not.toContain("PRIVATE KEY");
   });
 
@@ -133,11 +147,9 @@ describe("planCluster for ssh", () => {
 
 describe("planCluster with several bad keys", () => {
   it("still checks the keys that are valid when another one is not", () => {
-    expect(
-      problemsOf({ zookeeper: { nodes: ["hadoop-nn", "zk-x"] }, kafka: { port: 2181, heap: "lots" } }),
-    ).toEqual([
+    expect(problemsOf({ zookeeper: { nodes: ["hadoop-nn", "zk-x"] }, kafka: { port: 2181, heap: "lots" } })).toEqual([
       'kafka-cluster:kafka.heap: must be a JVM heap size such as "1g" or "512m", got "lots"',
-      "kafka-cluster:zookeeper.nodes: must name one host (standalone) or three (an ensemble), got [\"hadoop-nn\",\"zk-x\"]",
+      'kafka-cluster:zookeeper.nodes: must name one host (standalone) or three (an ensemble), got ["hadoop-nn","zk-x"]',
       'kafka-cluster:zookeeper.nodes[1]: is not one of the hosts (hadoop-nn, hadoop-dn1, hadoop-dn2), got "zk-x"',
     ]);
   });

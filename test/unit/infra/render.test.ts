@@ -42,7 +42,12 @@ describe("renderServerProperties", () => {
 
   it("cannot be talked out of its identity by extra settings", () => {
     const text = renderServerProperties({
-      id: 1, host: "h", port: 1, zookeeperConnect: "z:1", logDir: "/d", settings: { "broker.id": 9 },
+      id: 1,
+      host: "h",
+      port: 1,
+      zookeeperConnect: "z:1",
+      logDir: "/d",
+      settings: { "broker.id": 9 },
     });
     expect(text).toContain("broker.id=1\n");
     expect(text).not.toContain("broker.id=9");
@@ -77,26 +82,40 @@ describe("renderZooCfg", () => {
       clientPort: 2181,
       servers: [1, 2, 3].map((id) => ({ id, host: `10.0.0.${id}`, peerPort: 2888, electionPort: 3888 })),
     });
-    expect(text.endsWith("server.1=10.0.0.1:2888:3888\nserver.2=10.0.0.2:2888:3888\nserver.3=10.0.0.3:2888:3888\n")).toBe(true);
+    expect(
+      text.endsWith("server.1=10.0.0.1:2888:3888\nserver.2=10.0.0.2:2888:3888\nserver.3=10.0.0.3:2888:3888\n"),
+    ).toBe(true);
   });
 });
 
 describe("renderProperties", () => {
   it("escapes what java.util.Properties would misread", () => {
-    expect(renderProperties("h", [["a key", "C:\\dir\nnext"], ["k", " lead"]])).toBe("# h\na\\ key=C:\\\\dir\\nnext\nk=\\ lead\n");
+    expect(
+      renderProperties("h", [
+        ["a key", "C:\\dir\nnext"],
+        ["k", " lead"],
+      ]),
+    ).toBe("# h\na\\ key=C:\\\\dir\\nnext\nk=\\ lead\n");
   });
 
   it("escapes tabs and line breaks in keys, leading tabs in values, and anything past ASCII (read as ISO-8859-1)", () => {
-    expect(renderProperties("h", [["a\tb\nc", "\tx\ty"], ["ß", "€ 😀"]])).toBe(
-      "# h\na\\tb\\nc=\\tx\ty\n\\u00df=\\u20ac \\ud83d\\ude00\n",
-    );
+    expect(
+      renderProperties("h", [
+        ["a\tb\nc", "\tx\ty"],
+        ["ß", "€ 😀"],
+      ]),
+    ).toBe("# h\na\\tb\\nc=\\tx\ty\n\\u00df=\\u20ac \\ud83d\\ude00\n");
   });
 });
 
 describe("renderJavaCommand", () => {
   it("runs the broker main class with the config file last", () => {
     const { command, args } = renderJavaCommand({
-      role: "kafka", libsDir: "/libs", configFile: "/c/server.properties", log4jFile: "/c/log4j.properties", heap: "1g",
+      role: "kafka",
+      libsDir: "/libs",
+      configFile: "/c/server.properties",
+      log4jFile: "/c/log4j.properties",
+      heap: "1g",
     });
     expect(command).toBe("java");
     expect(args.slice(-4)).toEqual(["-cp", "/libs/*", "kafka.Kafka", "/c/server.properties"]);
@@ -106,7 +125,12 @@ describe("renderJavaCommand", () => {
 
   it("runs QuorumPeerMain for ZooKeeper and starts fast when asked", () => {
     const { args } = renderJavaCommand({
-      role: "zookeeper", libsDir: "/libs", configFile: "/c/zoo.cfg", log4jFile: "/c/l", heap: "256m", fastStart: true,
+      role: "zookeeper",
+      libsDir: "/libs",
+      configFile: "/c/zoo.cfg",
+      log4jFile: "/c/l",
+      heap: "256m",
+      fastStart: true,
     });
     expect(args.slice(-2)).toEqual(["org.apache.zookeeper.server.quorum.QuorumPeerMain", "/c/zoo.cfg"]);
     expect(args).toContain("-XX:TieredStopAtLevel=1");

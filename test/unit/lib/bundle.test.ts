@@ -41,7 +41,9 @@ describe("bundleCjs", () => {
     fs.writeFileSync(main2, 'import { greeting } from "./other";\nexport const message: string = greeting;\n');
     expect(run(bundleCjs({ root: dir, entry: main2, out: path.join(cache, "main2.js") }))).toBe("bye");
     fs.rmSync(other);
-    expect(() => bundleCjs({ root: dir, entry: main2, out: path.join(cache, "main2.js") })).toThrow(/Could not resolve "\.\/other"/);
+    expect(() => bundleCjs({ root: dir, entry: main2, out: path.join(cache, "main2.js") })).toThrow(
+      /Could not resolve "\.\/other"/,
+    );
   });
 });
 
@@ -60,7 +62,9 @@ describe("serviceBundleFile", () => {
 
     const ref = serviceBundleFile(cache, 3);
     const source = (ref as { source: string }).source;
-    expect(fs.readdirSync(cache).sort()).toEqual([path.basename(old[5]!), path.basename(old[6]!), path.basename(source), "notes.txt"].sort());
+    expect(fs.readdirSync(cache).sort()).toEqual(
+      [path.basename(old[5]!), path.basename(old[6]!), path.basename(source), "notes.txt"].sort(),
+    );
     expect(fs.readFileSync(source, "utf8")).toContain("kafka-cluster-consumer");
   });
 });

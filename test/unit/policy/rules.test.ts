@@ -31,7 +31,9 @@ describe("topic-durability", () => {
   });
 
   it("names the topic, the rule and the fix for replication factor 1 and min.insync.replicas 1", () => {
-    const v = durabilityViolations([topic("scratch", { replicationFactor: 1, config: { "min.insync.replicas": "1" } })]);
+    const v = durabilityViolations([
+      topic("scratch", { replicationFactor: 1, config: { "min.insync.replicas": "1" } }),
+    ]);
     expect(v).toEqual([
       {
         urn: `${URN}${TYPES.topic}::scratch`,
@@ -47,13 +49,17 @@ describe("topic-durability", () => {
   it("takes the brokers' min.insync.replicas for a topic that does not set its own, else Kafka's default of 1", () => {
     const own = topic("t", { config: {} });
     expect(durabilityViolations([own, broker(1, "2"), broker(2, "2")])).toEqual([]);
-    expect(durabilityViolations([own, broker(1, "1")])[0].message).toContain("min.insync.replicas 1 (the brokers' default) is below 2");
+    expect(durabilityViolations([own, broker(1, "1")])[0].message).toContain(
+      "min.insync.replicas 1 (the brokers' default) is below 2",
+    );
     expect(durabilityViolations([own])[0].message).toContain("min.insync.replicas 1 (Kafka's default) is below 2");
   });
 
   it("lets a topic opt out with a stated reason, not with an empty one", () => {
     const weak = { replicationFactor: 1, config: { "min.insync.replicas": "1" } };
-    expect(durabilityViolations([topic("scratch", { ...weak, policyExemption: { reason: "rebuilt hourly from clicks" } })])).toEqual([]);
+    expect(
+      durabilityViolations([topic("scratch", { ...weak, policyExemption: { reason: "rebuilt hourly from clicks" } })]),
+    ).toEqual([]);
     expect(durabilityViolations([topic("scratch", { ...weak, policyExemption: { reason: "  " } })])).toHaveLength(1);
   });
 
@@ -71,7 +77,9 @@ describe("no-topic-data-loss", () => {
   ];
 
   it("accepts in-place changes and new topics", () => {
-    expect(dataLossViolations([topic("Hello-Kafka", { partitions: 6 }), topic("clicks", {}), topic("orders", {})], deployed)).toEqual([]);
+    expect(
+      dataLossViolations([topic("Hello-Kafka", { partitions: 6 }), topic("clicks", {}), topic("orders", {})], deployed),
+    ).toEqual([]);
   });
 
   it("refuses a rename unless the new declaration says allowDataLoss: true", () => {
@@ -84,7 +92,12 @@ describe("no-topic-data-loss", () => {
           "Fix: keep the name; or, if losing the data is intended, add allowDataLoss: true to its kafka-cluster:topics entry in the same change.",
       },
     ]);
-    expect(dataLossViolations([{ ...renamed, props: { ...renamed.props, allowDataLoss: true } }, topic("clicks", {})], deployed)).toEqual([]);
+    expect(
+      dataLossViolations(
+        [{ ...renamed, props: { ...renamed.props, allowDataLoss: true } }, topic("clicks", {})],
+        deployed,
+      ),
+    ).toEqual([]);
   });
 
   it("refuses a deletion unless the deployed declaration said allowDataLoss: true", () => {
@@ -95,7 +108,9 @@ describe("no-topic-data-loss", () => {
       'KafkaTopic "clicks" breaks no-topic-data-loss: it is no longer declared, so topic "clicks" would be deleted with its data. ' +
         "Fix: declare it again; or, to delete it, first deploy its kafka-cluster:topics entry with allowDataLoss: true, then remove the entry.",
     );
-    expect(dataLossViolations([topic("Hello-Kafka", {})], [deployed[0], { ...deployed[1], allowDataLoss: true }])).toEqual([]);
+    expect(
+      dataLossViolations([topic("Hello-Kafka", {})], [deployed[0], { ...deployed[1], allowDataLoss: true }]),
+    ).toEqual([]);
   });
 
   it("reads the deployed topics from a state export, skipping resources pending deletion", () => {
@@ -135,7 +150,14 @@ describe("the policy fields of a topic declaration", () => {
   it("are kept as declared, and absent when not declared", () => {
     const [plain, exempt] = declareTopics([
       { name: "a", partitions: 1 },
-      { name: "b", partitions: 1, replicationFactor: 1, config: { "min.insync.replicas": "1" }, policyExemption: { reason: " rebuilt hourly " }, allowDataLoss: true },
+      {
+        name: "b",
+        partitions: 1,
+        replicationFactor: 1,
+        config: { "min.insync.replicas": "1" },
+        policyExemption: { reason: " rebuilt hourly " },
+        allowDataLoss: true,
+      },
     ]).topics;
     expect(plain).not.toHaveProperty("policyExemption");
     expect(plain).not.toHaveProperty("allowDataLoss");
@@ -143,12 +165,16 @@ describe("the policy fields of a topic declaration", () => {
   });
 
   it("refuse an exemption without a reason and a non-boolean allowDataLoss, naming the path", () => {
-    expect(declareTopics([{ name: "a", partitions: 1, policyExemption: { reason: "" }, allowDataLoss: "yes" }]).problems.map(formatProblem)).toEqual([
+    expect(
+      declareTopics([{ name: "a", partitions: 1, policyExemption: { reason: "" }, allowDataLoss: "yes" }]).problems.map(
+        formatProblem,
+      ),
+    ).toEqual([
       'kafka-cluster:topics[0].policyExemption.reason: must say why, e.g. { reason: "scratch data, rebuilt hourly" }',
       "kafka-cluster:topics[0].allowDataLoss: Invalid input: expected boolean, received string",
     ]);
-    expect(declareTopics([{ name: "a", partitions: 1, policyExemption: "because" }]).problems.map(formatProblem)).toEqual([
-      "kafka-cluster:topics[0].policyExemption: Invalid input: expected object, received string",
-    ]);
+    expect(
+      declareTopics([{ name: "a", partitions: 1, policyExemption: "because" }]).problems.map(formatProblem),
+    ).toEqual(["kafka-cluster:topics[0].policyExemption: Invalid input: expected object, received string"]);
   });
 });

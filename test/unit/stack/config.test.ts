@@ -36,16 +36,23 @@ describe("validateStack", () => {
   });
 
   it("checks what needs the plan once it is valid: replication factor against brokers, the consumer's port", () => {
-    const problems = problemsOf({ topics: [{ name: "t", partitions: 1, replicationFactor: 4 }], consumer: { port: 2181 } });
+    const problems = problemsOf({
+      topics: [{ name: "t", partitions: 1, replicationFactor: 4 }],
+      consumer: { port: 2181 },
+    });
     expect(problems).toHaveLength(2);
     expect(problems[0]).toMatch(/^kafka-cluster:topics\[0\]\.replicationFactor: /);
-    expect(problems[1]).toBe("kafka-cluster:consumer.port: hadoop-nn already uses it for ZooKeeper's client port, got 2181");
+    expect(problems[1]).toBe(
+      "kafka-cluster:consumer.port: hadoop-nn already uses it for ZooKeeper's client port, got 2181",
+    );
   });
 
   it("formats as the stack's error: one header, one line per problem", () => {
     const r = validateStack({ target: "k8s", consumer: { windowMs: 1 } }, ctx);
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(formatProblems(r.problems)).toMatch(/^invalid stack config \(2 problems\):\n {2}- kafka-cluster:target: .*\n {2}- kafka-cluster:consumer\.windowMs: /);
+    expect(formatProblems(r.problems)).toMatch(
+      /^invalid stack config \(2 problems\):\n {2}- kafka-cluster:target: .*\n {2}- kafka-cluster:consumer\.windowMs: /,
+    );
   });
 });

@@ -27,7 +27,9 @@ describe("reassign", () => {
   });
 
   it("refuses a factor above the broker count", () => {
-    expect(() => reassign([{ partition: 0, replicas: [1], leader: 1 }], [1, 2], 3)).toThrow("replication factor 3 needs 3 brokers; 2 are live");
+    expect(() => reassign([{ partition: 0, replicas: [1], leader: 1 }], [1, 2], 3)).toThrow(
+      "replication factor 3 needs 3 brokers; 2 are live",
+    );
   });
 
   it("keeps leaders even when that leaves brokers unevenly loaded", () => {

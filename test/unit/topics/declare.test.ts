@@ -5,12 +5,27 @@ import { HELLO_KAFKA, declareTopics } from "../../../topics/declare";
 describe("declareTopics", () => {
   it("declares Hello-Kafka (3 partitions, replication factor 3, min.insync.replicas=2) by default", () => {
     expect(declareTopics(undefined)).toEqual({ topics: [HELLO_KAFKA], problems: [], warnings: [] });
-    expect(HELLO_KAFKA).toMatchObject({ name: "Hello-Kafka", partitions: 3, replicationFactor: 3, config: { "min.insync.replicas": "2" } });
+    expect(HELLO_KAFKA).toMatchObject({
+      name: "Hello-Kafka",
+      partitions: 3,
+      replicationFactor: 3,
+      config: { "min.insync.replicas": "2" },
+    });
   });
 
   it("turns config values into strings and defaults id, replication factor and import", () => {
-    expect(declareTopics([{ name: "clicks", partitions: 6, config: { "retention.ms": 86400000, "min.insync.replicas": 2 } }]).topics).toEqual([
-      { id: "clicks", name: "clicks", partitions: 6, replicationFactor: 3, config: { "retention.ms": "86400000", "min.insync.replicas": "2" }, import: false },
+    expect(
+      declareTopics([{ name: "clicks", partitions: 6, config: { "retention.ms": 86400000, "min.insync.replicas": 2 } }])
+        .topics,
+    ).toEqual([
+      {
+        id: "clicks",
+        name: "clicks",
+        partitions: 6,
+        replicationFactor: 3,
+        config: { "retention.ms": "86400000", "min.insync.replicas": "2" },
+        import: false,
+      },
     ]);
   });
 
@@ -33,7 +48,12 @@ describe("declareTopics", () => {
   });
 
   it("warns about names that collide in metric names", () => {
-    expect(declareTopics([{ name: "a.b", partitions: 1 }, { name: "a_b", partitions: 1 }]).warnings).toEqual([
+    expect(
+      declareTopics([
+        { name: "a.b", partitions: 1 },
+        { name: "a_b", partitions: 1 },
+      ]).warnings,
+    ).toEqual([
       'topics "a.b" and "a_b" collide in Kafka\'s metric names ("." and "_" are treated alike); consider renaming one',
     ]);
   });

@@ -13,14 +13,24 @@ import {
 } from "../../../topics/describe";
 
 const cfg = (name: string, value: string, isDefault = false): ConfigEntryState => ({ name, value, isDefault });
-const part = (partition: number, leader: number | null, replicas: number[], isr: number[]): PartitionState => ({ partition, leader, replicas, isr });
+const part = (partition: number, leader: number | null, replicas: number[], isr: number[]): PartitionState => ({
+  partition,
+  leader,
+  replicas,
+  isr,
+});
 
 /** Hello-Kafka as TopicCommand shows it on a healthy 3-broker cluster. */
 const hello: TopicState = {
   name: "Hello-Kafka",
   topicId: "azwIiut-S7W9v9KhH9y_Dw",
   partitions: [part(2, 1, [1, 2, 3], [1, 2, 3]), part(0, 2, [2, 3, 1], [2, 3, 1]), part(1, 3, [3, 1, 2], [3, 1, 2])],
-  configs: [cfg("compression.type", "producer", true), cfg("min.insync.replicas", "2"), cfg("unclean.leader.election.enable", "false"), cfg("retention.ms", "604800000", true)],
+  configs: [
+    cfg("compression.type", "producer", true),
+    cfg("min.insync.replicas", "2"),
+    cfg("unclean.leader.election.enable", "false"),
+    cfg("retention.ms", "604800000", true),
+  ],
 };
 
 describe("Java ordering", () => {
@@ -57,14 +67,19 @@ describe("lines", () => {
   });
 
   it("leaves out an unknown topic id and keeps 'Configs: ' when every value is a default", () => {
-    expect(topicHeader({ name: "t", partitions: [part(0, 1, [1], [1])], configs: [cfg("retention.ms", "1", true)] })).toBe(
-      "Topic: t\tPartitionCount: 1\tReplicationFactor: 1\tConfigs: ",
-    );
+    expect(
+      topicHeader({ name: "t", partitions: [part(0, 1, [1], [1])], configs: [cfg("retention.ms", "1", true)] }),
+    ).toBe("Topic: t\tPartitionCount: 1\tReplicationFactor: 1\tConfigs: ");
   });
 
   it("prints a partition without a leader as 'none', and a reassignment's moves", () => {
-    expect(partitionLine("t", part(0, null, [3], [3]))).toBe("\tTopic: t\tPartition: 0\tLeader: none\tReplicas: 3\tIsr: 3\tElr: N/A\tLastKnownElr: N/A");
-    const moving: PartitionState = { ...part(1, 1, [1, 2, 3], [1, 2]), reassignment: { replicas: [1, 2, 3], adding: [3], removing: [] } };
+    expect(partitionLine("t", part(0, null, [3], [3]))).toBe(
+      "\tTopic: t\tPartition: 0\tLeader: none\tReplicas: 3\tIsr: 3\tElr: N/A\tLastKnownElr: N/A",
+    );
+    const moving: PartitionState = {
+      ...part(1, 1, [1, 2, 3], [1, 2]),
+      reassignment: { replicas: [1, 2, 3], adding: [3], removing: [] },
+    };
     expect(partitionLine("t", moving)).toBe(
       "\tTopic: t\tPartition: 1\tLeader: 1\tReplicas: 1,2,3\tIsr: 1,2\tAdding Replicas: 3\tRemoving Replicas: \tElr: N/A\tLastKnownElr: N/A",
     );

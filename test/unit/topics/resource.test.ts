@@ -17,12 +17,15 @@ describe("KafkaTopic's __provider module", () => {
     const bundle = buildTopicProvider(ROOT);
     expect(bundle).toBe(path.join(ROOT, PROVIDER_BUNDLE));
     const provider = handlerOf(providerModule(bundle))();
-    for (const method of ["check", "diff", "create", "read", "update", "delete"]) expect(typeof provider[method]).toBe("function");
+    for (const method of ["check", "diff", "create", "read", "update", "delete"])
+      expect(typeof provider[method]).toBe("function");
   });
 
   it("says how to build the bundle when it is missing", () => {
     const handler = handlerOf(providerModule(path.join(ROOT, "node_modules/.cache/kafka-cluster/missing.js")));
-    expect(handler).toThrow(/^KafkaTopic: Cannot find module .*missing\.js.*\(run 'npm run setup' or any 'pulumi preview' to build it\)$/s);
+    expect(handler).toThrow(
+      /^KafkaTopic: Cannot find module .*missing\.js.*\(run 'npm run setup' or any 'pulumi preview' to build it\)$/s,
+    );
   });
 
   it("stays small: every topic's state holds it twice", () => {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { checkFailures } from "../../../topics/provider/failures";
-import { adoptionProblems, collidingNames, partitionDecreaseProblem, topicChange, topicNameProblems, topicSpecProblems } from "../../../topics/spec";
+import {
+  adoptionProblems,
+  collidingNames,
+  partitionDecreaseProblem,
+  topicChange,
+  topicNameProblems,
+  topicSpecProblems,
+} from "../../../topics/spec";
 
 const hello = { name: "Hello-Kafka", partitions: 3, replicationFactor: 3, config: { "min.insync.replicas": "2" } };
 
@@ -39,14 +46,19 @@ describe("topicSpecProblems", () => {
   });
 
   it("refuses a min.insync.replicas that would make acks=all writes fail", () => {
-    expect(checkFailures(topicSpecProblems({ ...hello, replicationFactor: 2, config: { "min.insync.replicas": "3" } }))).toEqual([
+    expect(
+      checkFailures(topicSpecProblems({ ...hello, replicationFactor: 2, config: { "min.insync.replicas": "3" } })),
+    ).toEqual([
       {
         property: "config.min.insync.replicas",
-        reason: "min.insync.replicas 3 is more than the replication factor 2: every acks=all write would fail with NotEnoughReplicas",
+        reason:
+          "min.insync.replicas 3 is more than the replication factor 2: every acks=all write would fail with NotEnoughReplicas",
       },
     ]);
     // The broker default counts when the topic does not set it.
-    expect(checkFailures(topicSpecProblems({ ...hello, replicationFactor: 1, config: {} }, { defaultMinIsr: 2 }))).toEqual([
+    expect(
+      checkFailures(topicSpecProblems({ ...hello, replicationFactor: 1, config: {} }, { defaultMinIsr: 2 })),
+    ).toEqual([
       {
         property: "replicationFactor",
         reason:
@@ -56,7 +68,14 @@ describe("topicSpecProblems", () => {
   });
 
   it("names bad partitions, replication factors and config values", () => {
-    const problems = checkFailures(topicSpecProblems({ name: "t", partitions: 0, replicationFactor: 1.5, config: { "retention.ms": 5 as unknown as string } }));
+    const problems = checkFailures(
+      topicSpecProblems({
+        name: "t",
+        partitions: 0,
+        replicationFactor: 1.5,
+        config: { "retention.ms": 5 as unknown as string },
+      }),
+    );
     expect(problems).toEqual([
       { property: "partitions", reason: "must be an integer >= 1, got 0" },
       { property: "replicationFactor", reason: "must be an integer >= 1, got 1.5" },
@@ -70,7 +89,12 @@ describe("topicChange", () => {
     expect(
       topicChange(
         { ...hello, config: { "min.insync.replicas": "2", "retention.ms": "1000" } },
-        { ...hello, partitions: 6, replicationFactor: 2, config: { "min.insync.replicas": "1", "cleanup.policy": "compact" } },
+        {
+          ...hello,
+          partitions: 6,
+          replicationFactor: 2,
+          config: { "min.insync.replicas": "1", "cleanup.policy": "compact" },
+        },
       ),
     ).toEqual({
       replace: false,
@@ -95,12 +119,18 @@ describe("topicChange", () => {
 
 describe("adoption of an existing topic", () => {
   it("takes a topic that matches the declaration, ignoring overrides the declaration does not name", () => {
-    expect(adoptionProblems({ ...hello, config: { "min.insync.replicas": "2", "retention.ms": "1" } }, hello)).toEqual([]);
+    expect(adoptionProblems({ ...hello, config: { "min.insync.replicas": "2", "retention.ms": "1" } }, hello)).toEqual(
+      [],
+    );
   });
 
   it("names every difference: partitions, replication factor, a declared key's value or its absence", () => {
     const existing = { name: "Hello-Kafka", partitions: 1, replicationFactor: 2, config: {} };
-    expect(adoptionProblems(existing, { ...hello, config: { "min.insync.replicas": "2" } }).map((p) => `${p.path}: ${p.message.split(";")[0]}`)).toEqual([
+    expect(
+      adoptionProblems(existing, { ...hello, config: { "min.insync.replicas": "2" } }).map(
+        (p) => `${p.path}: ${p.message.split(";")[0]}`,
+      ),
+    ).toEqual([
       "partitions: the existing topic has 1, the declaration says 3",
       "replicationFactor: the existing topic has 2, the declaration says 3",
       'config.min.insync.replicas: the existing topic has no override, the declaration says "2"',

@@ -25,7 +25,11 @@ const remote = {
 
 describe("diffProcess", () => {
   it("restarts in place for the restart keys and replaces, stopping first, for any other", () => {
-    expect(diffProcess(inputs, { ...inputs, files: {} }, RESTART_KEYS)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: true });
+    expect(diffProcess(inputs, { ...inputs, files: {} }, RESTART_KEYS)).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: true,
+    });
     expect(diffProcess(inputs, { ...inputs, dirs: ["/e"], label: "x" }, RESTART_KEYS)).toEqual({
       changes: true,
       replaces: ["dirs"],
@@ -37,20 +41,47 @@ describe("diffProcess", () => {
   it("takes new provider code alone for no change: a refactor neither restarts nor replaces a process", async () => {
     const olds = { ...inputs, pid: 42, __provider: "exports.handler = old" };
     const news = { ...inputs, __provider: "exports.handler = new" };
-    expect(await localProcessProvider.diff!("id", olds, news)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: true });
+    expect(await localProcessProvider.diff!("id", olds, news)).toEqual({
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: true,
+    });
     const rolds = { ...remote, manager: "systemd" as const, __provider: "old" };
-    expect(await remoteProcessProvider.diff!("id", rolds, { ...remote, __provider: "new" } as never)).toMatchObject({ changes: false });
-    const install = { label: "l", connection: remote.connection, version: "3.9.2", source: { url: "u" }, kafkaHome: "/k", cleanupRoot: "/" };
-    expect(await remoteKafkaInstallProvider.diff!("id", { ...install, __provider: "a" } as never, { ...install, __provider: "b" } as never)).toMatchObject({
+    expect(await remoteProcessProvider.diff!("id", rolds, { ...remote, __provider: "new" } as never)).toMatchObject({
+      changes: false,
+    });
+    const install = {
+      label: "l",
+      connection: remote.connection,
+      version: "3.9.2",
+      source: { url: "u" },
+      kafkaHome: "/k",
+      cleanupRoot: "/",
+    };
+    expect(
+      await remoteKafkaInstallProvider.diff!(
+        "id",
+        { ...install, __provider: "a" } as never,
+        { ...install, __provider: "b" } as never,
+      ),
+    ).toMatchObject({
       changes: false,
     });
   });
 
   it("the ssh target restarts on a new connection too (a new key is the same host)", async () => {
-    const r = await remoteProcessProvider.diff!("id", { ...remote, manager: "systemd" }, { ...remote, connection: { ...remote.connection, privateKey: "k2" } });
+    const r = await remoteProcessProvider.diff!(
+      "id",
+      { ...remote, manager: "systemd" },
+      { ...remote, connection: { ...remote.connection, privateKey: "k2" } },
+    );
     expect(r).toEqual({ changes: true, replaces: [], deleteBeforeReplace: true });
     expect(REMOTE_RESTART_KEYS).toEqual([...RESTART_KEYS, "connection"]);
-    const moved = await remoteProcessProvider.diff!("id", { ...remote, manager: "systemd" }, { ...remote, unit: "other" });
+    const moved = await remoteProcessProvider.diff!(
+      "id",
+      { ...remote, manager: "systemd" },
+      { ...remote, unit: "other" },
+    );
     expect(moved.replaces).toEqual(["unit"]);
   });
 });

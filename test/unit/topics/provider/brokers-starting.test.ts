@@ -17,7 +17,11 @@ describe("readClusterFacts", () => {
   it("reads the brokers and the default min.insync.replicas from the lowest id", async () => {
     const asked: string[] = [];
     const facts = await readClusterFacts({
-      describeCluster: async () => ({ brokers: [3, 1, 2].map((nodeId) => ({ nodeId, host: "h", port: 9092 })), controller: 1, clusterId: "c" }),
+      describeCluster: async () => ({
+        brokers: [3, 1, 2].map((nodeId) => ({ nodeId, host: "h", port: 9092 })),
+        controller: 1,
+        clusterId: "c",
+      }),
       describeConfigs: async ({ resources }: { resources: Array<{ name: string }> }) => {
         asked.push(...resources.map((r) => r.name));
         return { resources: [{ configEntries: [{ configName: "min.insync.replicas", configValue: "2" }] }] };
@@ -42,8 +46,12 @@ describe("whileBrokersStart", () => {
 
   it("passes any other error on at once, and a starting error once the wait is over", async () => {
     let calls = 0;
-    await expect(whileBrokersStart(async () => (calls++, Promise.reject(named("KafkaJSProtocolError"))))).rejects.toThrow("KafkaJSProtocolError happened");
+    await expect(
+      whileBrokersStart(async () => (calls++, Promise.reject(named("KafkaJSProtocolError")))),
+    ).rejects.toThrow("KafkaJSProtocolError happened");
     expect(calls).toBe(1);
-    await expect(whileBrokersStart(async () => Promise.reject(named("KafkaJSBrokerNotFound")), 0)).rejects.toThrow("KafkaJSBrokerNotFound happened");
+    await expect(whileBrokersStart(async () => Promise.reject(named("KafkaJSBrokerNotFound")), 0)).rejects.toThrow(
+      "KafkaJSBrokerNotFound happened",
+    );
   });
 });

@@ -27,7 +27,9 @@ describe("check", () => {
     expect(failures).toEqual([
       {
         property: "partitions",
-        reason: expect.stringMatching(/^cannot decrease the partitions of "clicks" from 6 to 3: Kafka cannot remove partitions/),
+        reason: expect.stringMatching(
+          /^cannot decrease the partitions of "clicks" from 6 to 3: Kafka cannot remove partitions/,
+        ),
       },
     ]);
     expect(cluster.calls).toEqual([]);
@@ -55,7 +57,12 @@ describe("check", () => {
   it("passes a new topic the cluster accepts, having asked the brokers to validate it", async () => {
     const cluster = new FakeCluster();
     expect((await cluster.provider().check!(none, inputs())).failures).toEqual([]);
-    expect(cluster.calls).toEqual(["connect", "describeCluster", "describeConfigs broker 1", "createTopics validateOnly clicks"]);
+    expect(cluster.calls).toEqual([
+      "connect",
+      "describeCluster",
+      "describeConfigs broker 1",
+      "createTopics validateOnly clicks",
+    ]);
   });
 
   it("refuses a replication factor above the live brokers, once brokers still registering have had 10 s", async () => {
@@ -99,9 +106,15 @@ describe("check", () => {
   it("names the config key the cluster refuses, asking key by key", async () => {
     const cluster = new FakeCluster();
     cluster.refusedKeys.add("no.such.setting");
-    const { failures } = await cluster.provider().check!(none, inputs({ config: { "no.such.setting": "1", "retention.ms": "1000" } }));
+    const { failures } = await cluster.provider().check!(
+      none,
+      inputs({ config: { "no.such.setting": "1", "retention.ms": "1000" } }),
+    );
     expect(failures).toEqual([
-      { property: "config.no.such.setting", reason: 'the cluster refuses "1" (INVALID_CONFIG: Configuration is invalid)' },
+      {
+        property: "config.no.such.setting",
+        reason: 'the cluster refuses "1" (INVALID_CONFIG: Configuration is invalid)',
+      },
     ]);
     expect(cluster.calls.filter((c) => c.startsWith("createTopics"))).toEqual([
       "createTopics validateOnly clicks",
@@ -114,7 +127,10 @@ describe("check", () => {
     const cluster = new FakeCluster();
     cluster.addTopic("clicks", 3, 3, { "min.insync.replicas": "2", "segment.ms": "600000" });
     const olds = inputs();
-    const { failures } = await cluster.provider().check!(olds, inputs({ config: { "min.insync.replicas": "2", "retention.ms": "1000" } }));
+    const { failures } = await cluster.provider().check!(
+      olds,
+      inputs({ config: { "min.insync.replicas": "2", "retention.ms": "1000" } }),
+    );
     expect(failures).toEqual([]);
     expect(cluster.calls.filter((c) => c.startsWith("alterConfigs"))).toEqual([
       "alterConfigs validateOnly clicks segment.ms=600000,min.insync.replicas=2,retention.ms=1000",
@@ -126,10 +142,14 @@ describe("check", () => {
     cluster.addTopic("clicks", 2, 3, { "retention.ms": "3600000" });
     const differs = inputs({ partitions: 3, config: { "retention.ms": "7200000" }, adopt: true });
     expect((await cluster.provider().check!(none, differs)).failures).toEqual([
-      { property: "partitions", reason: "the existing topic has 2, the declaration says 3; declare what exists to adopt it, then change it" },
+      {
+        property: "partitions",
+        reason: "the existing topic has 2, the declaration says 3; declare what exists to adopt it, then change it",
+      },
       {
         property: "config.retention.ms",
-        reason: 'the existing topic has "3600000", the declaration says "7200000"; declare what exists to adopt it, then change it',
+        reason:
+          'the existing topic has "3600000", the declaration says "7200000"; declare what exists to adopt it, then change it',
       },
     ]);
     const same = inputs({ partitions: 2, config: { "retention.ms": "3600000" }, adopt: true });
@@ -141,7 +161,10 @@ describe("check", () => {
     const topic = cluster.addTopic("clicks", 2, 3, { "min.insync.replicas": "2" });
     topic.partitions[1] = { leader: -1, replicas: [1, 2, 3], isr: [3] };
     expect((await cluster.provider().check!(none, inputs({ partitions: 3, adopt: true }))).failures).toEqual([
-      { property: "partitions", reason: "the existing topic has 2, the declaration says 3; declare what exists to adopt it, then change it" },
+      {
+        property: "partitions",
+        reason: "the existing topic has 2, the declaration says 3; declare what exists to adopt it, then change it",
+      },
     ]);
   });
 

@@ -26,14 +26,24 @@ describe("diff", () => {
 
   it("reports no change for the same declaration, with defaults filled in", async () => {
     expect(await provider.diff!("clicks", inputs(), inputs())).toMatchObject({ changes: false, replaces: [] });
-    expect(await provider.diff!("clicks", inputs({ config: {} }), { ...inputs(), config: undefined as never })).toMatchObject({
+    expect(
+      await provider.diff!("clicks", inputs({ config: {} }), { ...inputs(), config: undefined as never }),
+    ).toMatchObject({
       changes: false,
     });
   });
 
   it("updates in place for more partitions, another replication factor or config", async () => {
-    for (const news of [inputs({ partitions: 6 }), inputs({ replicationFactor: 2 }), inputs({ config: { "retention.ms": "1000" } })]) {
-      expect(await provider.diff!("clicks", inputs(), news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: true });
+    for (const news of [
+      inputs({ partitions: 6 }),
+      inputs({ replicationFactor: 2 }),
+      inputs({ config: { "retention.ms": "1000" } }),
+    ]) {
+      expect(await provider.diff!("clicks", inputs(), news)).toEqual({
+        changes: true,
+        replaces: [],
+        deleteBeforeReplace: true,
+      });
     }
   });
 
@@ -42,11 +52,16 @@ describe("diff", () => {
       changes: true,
       replaces: [],
     });
-    expect(await provider.diff!("clicks", inputs(), inputs({ allowDataLoss: true }))).toMatchObject({ changes: true, replaces: [] });
+    expect(await provider.diff!("clicks", inputs(), inputs({ allowDataLoss: true }))).toMatchObject({
+      changes: true,
+      replaces: [],
+    });
   });
 
   it("sees another cluster as a change", async () => {
-    expect(await provider.diff!("clicks", inputs(), inputs({ bootstrapServers: "other:9092" }))).toMatchObject({ changes: true });
+    expect(await provider.diff!("clicks", inputs(), inputs({ bootstrapServers: "other:9092" }))).toMatchObject({
+      changes: true,
+    });
   });
 
   it("asks the cluster nothing", () => {

@@ -127,7 +127,10 @@ export class FakeCluster {
         validateOnly?: boolean;
         topics: Array<{ topic: string; numPartitions: number; replicationFactor: number; configEntries?: Entries }>;
       }) => {
-        record(req.validateOnly ? "createTopics validateOnly" : "createTopics", req.topics.map((t) => t.topic));
+        record(
+          req.validateOnly ? "createTopics validateOnly" : "createTopics",
+          req.topics.map((t) => t.topic),
+        );
         const errors = req.topics.flatMap((t) => {
           const e = this.topics.has(t.topic)
             ? createErrorFromCode(TOPIC_ALREADY_EXISTS)
@@ -143,7 +146,10 @@ export class FakeCluster {
         if (errors.length) throw new KafkaJSAggregateError("Topic creation errors", errors);
         return true;
       },
-      alterConfigs: async (req: { validateOnly: boolean; resources: Array<{ name: string; configEntries: Entries }> }) => {
+      alterConfigs: async (req: {
+        validateOnly: boolean;
+        resources: Array<{ name: string; configEntries: Entries }>;
+      }) => {
         const r = req.resources[0]!;
         const set = r.configEntries.map((e) => `${e.name}=${e.value}`).join(",");
         record(`alterConfigs ${req.validateOnly ? "validateOnly " : ""}${r.name} ${set}`);
@@ -158,14 +164,20 @@ export class FakeCluster {
         for (const t of topics) this.topics.delete(t);
       },
       createPartitions: async ({ topicPartitions }: { topicPartitions: Array<{ topic: string; count: number }> }) => {
-        record("createPartitions", topicPartitions.map((t) => t.topic));
+        record(
+          "createPartitions",
+          topicPartitions.map((t) => t.topic),
+        );
         for (const { topic, count } of topicPartitions) {
           const t = this.known(topic);
           while (t.partitions.length < count) t.partitions.push(inSync(t.partitions[0]!.replicas));
         }
       },
       alterPartitionReassignments: async ({ topics }: { topics: Array<{ topic: string }> }) => {
-        record("alterPartitionReassignments", topics.map((t) => t.topic));
+        record(
+          "alterPartitionReassignments",
+          topics.map((t) => t.topic),
+        );
       },
       listPartitionReassignments: async () => (record("listPartitionReassignments"), { topics: [] }),
     };

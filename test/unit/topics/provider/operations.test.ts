@@ -30,7 +30,9 @@ describe("create", () => {
     const err = await cluster.provider().create!(inputs()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TopicError);
     expect(err).toMatchObject({ topic: "clicks", retriable: false });
-    expect((err as Error).message).toMatch(/^topic "clicks": already exists in the cluster; it is not adopted silently/);
+    expect((err as Error).message).toMatch(
+      /^topic "clicks": already exists in the cluster; it is not adopted silently/,
+    );
   });
 
   it("refuses to adopt a topic that differs, formatting each difference with its property", async () => {
@@ -62,7 +64,9 @@ describe("update", () => {
   it("refuses a partition decrease before touching the topic", async () => {
     const cluster = new FakeCluster();
     cluster.addTopic("clicks", 6, 3);
-    const err = await cluster.provider().update!("clicks", inputs({ partitions: 6 }), inputs()).catch((e: unknown) => e);
+    const err = await cluster.provider().update!("clicks", inputs({ partitions: 6 }), inputs()).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(TopicError);
     expect((err as Error).message).toMatch(/^topic "clicks": cannot decrease the partitions of "clicks" from 6 to 3/);
     expect(cluster.calls).toEqual(["connect"]);
