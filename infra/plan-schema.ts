@@ -1,6 +1,7 @@
 // Pure: the zod schema of the cluster's stack config keys, each checked on
 // its own, and the defaults that go with them (hosts, images, directories).
 import { z } from "zod";
+import { dataDirProblem, distributionSchema } from "./plan-paths";
 
 export const TARGETS = ["local", "ssh", "docker"] as const;
 export type TargetKind = (typeof TARGETS)[number];
@@ -14,7 +15,10 @@ export const ipv4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\
 const hostname =
   /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const port = z.number().int().min(1).max(65535);
+// Checked for control characters and key grammar with the reserved keys (plan-checks.ts).
 const propertyValue = z.union([z.string(), z.number(), z.boolean()]);
+/** A POSIX user name (useradd's rule): the ssh login and the systemd units' User=. */
+const posixUser = /^[a-z_][a-z0-9_-]*[$]?$/;
 // [registry[:port]/]path[:tag][@sha256:digest], as `docker pull` takes it.
 const imageRef = z
   .string()
@@ -42,7 +46,13 @@ const hostSchema = z.strictObject({
     .refine((a) => ipv4.test(a) || hostname.test(a), "must be an IPv4 address or a host name")
     // Brokers advertise it to clients, and Kafka refuses to advertise the meta-address.
     .refine((a) => a !== "0.0.0.0", "must be an address clients can reach, not 0.0.0.0"),
-  user: z.string().min(1).optional(),
+  user: z
+    .string()
+    .refine(
+      (u) => posixUser.test(u) && u.length <= 32,
+      'must be a POSIX user name: lower-case letters, digits, "_" and "-", starting with a letter or "_", at most 32 characters',
+    )
+    .optional(),
   port: port.optional(),
   privateKey: z.string().min(1).optional(),
 });
@@ -70,25 +80,16 @@ export const configSchema = z.strictObject({
         .regex(/^\d+[mg]$/, 'must be a JVM heap size such as "1g" or "512m"')
         .default("1g"),
       brokerConfig: z.record(z.string(), propertyValue).default({}),
-      /** ssh target: where hosts get Kafka. Default: the Apache archive URL of the version. */
-      distribution: z
-        .union([z.strictObject({ url: z.url() }), z.strictObject({ file: z.string().min(1) })], {
-          error: 'must be { url: "https://..." } or { file: "/path/to/kafka_2.13-<version>.tgz" }',
-        })
-        .optional(),
+      /** ssh target: where hosts get Kafka, with its SHA-512. Default: the Apache archive URL of the version, unchecked. */
+      distribution: distributionSchema.optional(),
     })
     .default({ port: 9092, heap: "1g", brokerConfig: {} }),
-  // Kafka reads log.dirs as a comma-separated list; it and ZooKeeper trim the values they read.
   dataDir: z
     .string()
-    .min(1)
-    .refine((d) => !d.includes(","), 'must not contain "," (Kafka\'s log.dirs is a list)')
-    // Java's trim: every character up to U+0020.
-    .refine(
-      // eslint-disable-next-line no-control-regex -- Java's trim is defined on these code points
-      (d) => !/^[\x00-\x20]|[\x00-\x20]$/.test(d) && d.trim() === d,
-      "must not start or end with whitespace (Kafka and ZooKeeper trim it)",
-    )
+    .superRefine((d, ctx) => {
+      const message = dataDirProblem(d);
+      if (message) ctx.addIssue({ code: "custom", message });
+    })
     .optional(),
   /** ssh target: systemd units where the host runs systemd ("auto"), or plain processes. */
   serviceManager: z.enum(["auto", "systemd", "process"]).default("auto"),

@@ -3,7 +3,7 @@
 // problem is collected and reported together, each with its config path and
 // value (infra/plan-schema.ts: each key; infra/plan-checks.ts: across keys).
 import { ConfigError } from "../lib/errors";
-import { pathOf, zodProblems, type Problem } from "../lib/problems";
+import { REDACTED, isSecretName, pathOf, redactSecrets, zodProblems, type Problem } from "../lib/problems";
 import { checkBrokerConfig, checkDocker, checkHosts, checkZooKeeper } from "./plan-checks";
 import { hostsOf, zookeeperHostNames, type ParsedConfig, type Report } from "./plan-checks";
 import { DOCKER_DIRS, DOCKER_IMAGES, configSchema } from "./plan-schema";
@@ -59,12 +59,17 @@ export interface ClusterPlan {
   readonly brokerSettings: Readonly<Record<string, string | number | boolean>>;
   readonly heap: string;
   readonly dataDir: string;
-  /** Where an ssh host gets the Kafka release. */
-  readonly distribution: { readonly url: string } | { readonly file: string };
+  /** Where an ssh host gets the Kafka release; only the default URL comes without a SHA-512. */
+  readonly distribution: KafkaDistribution;
   readonly serviceManager: "auto" | "systemd" | "process";
   /** Only for the docker target. */
   readonly docker?: DockerPlan;
 }
+
+/** The release tarball a host downloads (`url`) or is sent (`file`), and the SHA-512 it checks before unpacking. */
+export type KafkaDistribution =
+  | { readonly url: string; readonly sha512?: string }
+  | { readonly file: string; readonly sha512: string };
 
 /** The Apache archive keeps every release, unlike the mirrors. */
 export function defaultDistributionUrl(version: string): string {
@@ -91,9 +96,10 @@ export interface PlanContext {
   readonly defaultDataDir: (target: TargetKind) => string;
 }
 
-/** Never echo a private key into a message or a log. */
+/** Never echo a private key (or any secret, at any depth of the value) into a message or a log. */
 function masked(p: ConfigProblem): ConfigProblem {
-  return /(^|[.:])privateKey$/.test(p.path) && p.value !== undefined ? { ...p, value: "[secret]" } : p;
+  if (p.value === undefined) return p;
+  return { ...p, value: isSecretName(p.path) ? REDACTED : redactSecrets(p.value) };
 }
 
 const KEYS = Object.keys(configSchema.shape) as ClusterConfigKey[];
@@ -199,6 +205,19 @@ function buildPlan(parsed: ParsedConfig & { target: TargetKind }, cfg: ValidConf
     serviceManager: cfg.serviceManager ?? "auto",
     ...(target === "docker" ? { docker: dockerPlan(cfg.docker, kafkaVersion) } : {}),
   };
+}
+
+/**
+ * What preview warns about in a valid plan: an ssh stack on the default
+ * distribution installs a tarball nobody pinned (docs/targets.md).
+ */
+export function planWarnings(plan: ClusterPlan, namespace = "kafka-cluster"): string[] {
+  if (plan.target !== "ssh" || "file" in plan.distribution || plan.distribution.sha512 !== undefined) return [];
+  return [
+    `${namespace}:kafka.distribution: the default ${plan.distribution.url} is not checksummed; pin it with ` +
+      `{ url: "${plan.distribution.url}", sha512: "<128 hex digits>" } (the SHA-512 Apache publishes next to it, ` +
+      `in ${plan.distribution.url}.sha512), and each host checks the tarball before unpacking it`,
+  ];
 }
 
 function dockerPlan(cfg: ClusterConfig["docker"], kafkaVersion: string): DockerPlan {

@@ -11,8 +11,33 @@ export interface Problem {
   readonly value?: unknown;
 }
 
-/** Keys whose values are never echoed in a problem (they reach CI logs). */
-const SECRET_KEY = /(privateKey|password|secret|token)$/i;
+/** Names of keys whose values are never echoed in a problem (they reach CI logs and PR comments). */
+const SECRET_NAME = /private.?key|passw(or)?d|passphrase|secret|token|credential|jaas/i;
+/** A private key pasted where another value belongs (e.g. a host given as a string) is not echoed either. */
+const PRIVATE_KEY_TEXT = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
+
+/** What a problem shows instead of a secret. */
+export const REDACTED = "[secret]";
+
+/** Whether a key or a problem's path names a secret (anywhere in it: `ssl.keystore.password`, `hosts[0].privateKey`). */
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name);
+}
+
+/**
+ * The value with every secret in it replaced by REDACTED, at any depth: the
+ * values of keys named like secrets, and strings holding a private key.
+ */
+export function redactSecrets(value: unknown, depth = 0): unknown {
+  if (typeof value === "string") return PRIVATE_KEY_TEXT.test(value) ? REDACTED : value;
+  if (value === null || typeof value !== "object") return value;
+  // Config is JSON: no cycles; the bound only keeps a hostile object from recursing forever.
+  if (depth > 32) return REDACTED;
+  if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, isSecretName(k) ? REDACTED : redactSecrets(v, depth + 1)]),
+  );
+}
 
 /** `path: message, got value` (the value only when there is one to show). */
 export function formatProblem(p: Problem): string {
@@ -21,8 +46,8 @@ export function formatProblem(p: Problem): string {
 
 /** `message, got value`: the problem without its path, where the path is shown apart (Pulumi's check failures). */
 export function problemText(p: Problem): string {
-  if (!("value" in p) || SECRET_KEY.test(p.path)) return p.message;
-  return `${p.message}, got ${JSON.stringify(p.value)}`;
+  if (!("value" in p) || isSecretName(p.path)) return p.message;
+  return `${p.message}, got ${JSON.stringify(redactSecrets(p.value))}`;
 }
 
 /** The header line and one indented line per problem. */
@@ -31,11 +56,15 @@ export function formatProblems(problems: readonly Problem[], header = "invalid s
   return `${header} (${n} problem${n === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${formatProblem(p)}`).join("\n")}`;
 }
 
+/** A key written as it is (`broker.id`), or quoted as JSON when it holds anything else (`["a\\nb"]`): a path stays one line. */
+const PLAIN_KEY = /^[A-Za-z0-9_.$-]+$/;
+
 /** `ns:` + segments as `a.b[0].c`: the path of a zod issue or any nested key. */
 export function pathOf(prefix: string, segments: ReadonlyArray<PropertyKey>): string {
   let out = prefix;
   segments.forEach((s, i) => {
     if (typeof s === "number") out += `[${s}]`;
+    else if (!PLAIN_KEY.test(String(s))) out += `[${JSON.stringify(String(s))}]`;
     else out += i === 0 && (prefix === "" || prefix.endsWith(":")) ? String(s) : `.${String(s)}`;
   });
   return out;
@@ -51,7 +80,7 @@ export function valueAt(raw: unknown, segments: ReadonlyArray<PropertyKey>): unk
   return v;
 }
 
-/** Problems from zod issues over `raw`, each with its path under `prefix` and the value found there. */
+/** Problems from zod issues over `raw`, each with its path under `prefix` and the value found there (secrets redacted). */
 export function zodProblems(
   prefix: string,
   raw: unknown,
@@ -67,8 +96,16 @@ export function zodProblems(
       ? i.keys.map((k) => ({
           path: pathOf(prefix, [...i.path, k]),
           message: "unknown key",
-          value: valueAt(raw, [...i.path, k]),
+          value: redactedAt(raw, [...i.path, k]),
         }))
-      : [{ path: pathOf(prefix, i.path), message: i.message, value: valueAt(raw, i.path) }],
+      : [{ path: pathOf(prefix, i.path), message: i.message, value: redactedAt(raw, i.path) }],
   );
+}
+
+/** The value at `segments`, REDACTED when its key names a secret, and with every secret inside it redacted. */
+function redactedAt(raw: unknown, segments: ReadonlyArray<PropertyKey>): unknown {
+  const value = valueAt(raw, segments);
+  const last = segments[segments.length - 1];
+  if (typeof last === "string" && isSecretName(last) && value !== undefined) return REDACTED;
+  return redactSecrets(value);
 }

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../lib/errors";
 import { formatProblems, type Problem } from "../lib/problems";
 import { KAFKA_VERSION, cacheDir } from "../lib/toolchain";
-import { planCluster, type ClusterPlan, type PlanContext } from "../infra/plan";
+import { planCluster, planWarnings, type ClusterPlan, type PlanContext } from "../infra/plan";
 import { SAFE_BROKER_SETTINGS } from "../infra/render";
 import { declareTopics, type TopicDeclaration } from "../topics/declare";
 import { topicSpecProblems } from "../topics/spec";
@@ -74,7 +74,7 @@ export function validateStack(raw: Record<string, unknown>, ctx: PlanContext & {
   const parsed = parseConsumer(rawConsumer, ctx.namespace);
   const consumer = parsed.config && plan ? placeConsumer(parsed.config, plan, ctx.namespace) : undefined;
   problems.push(...parsed.problems, ...(consumer?.problems ?? []));
-  const warnings = [...declared.warnings];
+  const warnings = [...declared.warnings, ...(plan ? planWarnings(plan, ctx.namespace) : [])];
   if (problems.length > 0 || !plan) return { ok: false, problems, warnings };
   return { ok: true, plan, topics: declared.topics, consumer: consumer?.consumer, warnings };
 }

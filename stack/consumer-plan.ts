@@ -3,6 +3,7 @@
 import { z } from "zod";
 import type { ClusterPlan, PlannedHost } from "../infra/plan";
 import { renderEnvFile as renderNamedEnvFile } from "../infra/render";
+import { NO_CONTROL_CHARACTERS, hasControlCharacter } from "../lib/control-characters";
 import { zodProblems, type Problem } from "../lib/problems";
 import { isTopicName } from "../lib/topic-name";
 import { DEFAULT_MAX_HEAP_MB } from "./consumer-bundle";
@@ -13,7 +14,12 @@ const schema = z.strictObject({
   enabled: z.boolean().optional(),
   host: z.string().min(1).optional(),
   port: z.number().int().min(1).max(65535).default(8080),
-  groupId: z.string().min(1).default("hello-kafka-word-count"),
+  // Reaches the service's env file.
+  groupId: z
+    .string()
+    .min(1)
+    .refine((g) => !hasControlCharacter(g), NO_CONTROL_CHARACTERS)
+    .default("hello-kafka-word-count"),
   windowMs: z.number().int().min(100).max(86_400_000).default(10_000),
   outputTopic: topicName.optional(),
   topics: z.array(topicName).min(1).default(["Hello-Kafka"]),

@@ -138,9 +138,11 @@ describe("planCluster for ssh", () => {
     expect(JSON.stringify(plan)).not.toContain("PRIVATE KEY");
   });
 
+  // Issue 12: the shape now names the SHA-512 too, and the unknown key is reported as well.
   it("refuses a distribution that is neither a URL nor a file", () => {
     expect(problemsOf({ target: "ssh", hosts, kafka: { distribution: { path: "/x" } } })).toEqual([
-      'kafka-cluster:kafka.distribution: must be { url: "https://..." } or { file: "/path/to/kafka_2.13-<version>.tgz" }, got {"path":"/x"}',
+      'kafka-cluster:kafka.distribution.path: unknown config key, got "/x"',
+      'kafka-cluster:kafka.distribution: must be { url: "https://...", sha512 } or { file: "/path/to/kafka_2.13-<version>.tgz", sha512 }, got {"path":"/x"}',
     ]);
   });
 });
