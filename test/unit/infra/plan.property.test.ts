@@ -9,10 +9,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ClusterConfigError, planCluster, type ClusterPlan } from "../../../infra/plan";
-import { brokerContainers, dockerEndpoints, zookeeperContainers } from "../../../infra/render-docker";
+import { ClusterConfigError, planCluster } from "../../../infra/plan";
+import { dockerEndpoints } from "../../../infra/render-docker";
 import { kafkaLibsDir } from "../../../lib/toolchain";
-import { brokerProcess, zookeeperProcess } from "../../../infra/targets/process-files";
+import { renderedFiles, validConfig } from "./support/config-arbitraries";
 import { loadProperties } from "./support/java-properties";
 
 const ctx = { defaultKafkaVersion: "3.9.2", defaultDataDir: () => "/var/lib/kafka-cluster" };
@@ -21,112 +21,6 @@ const NS = "kafka-cluster";
 /** String.trim in Java, which Kafka and ZooKeeper apply to what they read: every character up to U+0020. */
 // eslint-disable-next-line no-control-regex -- Java's trim is defined on these code points
 const javaTrim = (s: string | undefined) => s?.replace(/^[\x00-\x20]+|[\x00-\x20]+$/g, "");
-
-/** Any text, including what .properties files treat specially. */
-const text = (maxLength = 12) =>
-  fc.string({
-    maxLength,
-    unit: fc.oneof(
-      fc.constantFrom("\\", "=", ":", " ", "\t", "\f", "\n", "\r", "\u0001", "#", "!", "é", "€", "😀"),
-      fc.string({ minLength: 1, maxLength: 1, unit: "grapheme" }),
-    ),
-  });
-
-const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,8}[a-z0-9])?$/);
-const octet = fc.integer({ min: 0, max: 255 });
-const loopback = fc.tuple(octet, octet, octet).map(([a, b, c]) => `127.${a}.${b}.${c}`);
-const ipv4 = fc
-  .oneof(
-    fc.tuple(octet, octet, octet, octet).map((o) => o.join(".")),
-    fc.constantFrom("255.255.255.255", "10.0.0.1", "1.0.0.0"),
-  )
-  .filter((a) => a !== "0.0.0.0");
-const hostname = fc.array(label, { minLength: 1, maxLength: 3 }).map((l) => l.join("."));
-const port = fc.integer({ min: 1, max: 65535 });
-
-type Target = "local" | "ssh" | "docker";
-
-function hostsFor(target: Target) {
-  const address = target === "local" ? loopback : target === "docker" ? ipv4 : fc.oneof(ipv4, hostname);
-  const host = fc.record({ name: label, address }, { requiredKeys: ["name", "address"] });
-  return fc
-    .uniqueArray(host, { minLength: 3, maxLength: 3, selector: (h) => h.name })
-    .filter((hs) => new Set(hs.map((h) => h.address)).size === 3)
-    .chain((hs) =>
-      target === "ssh"
-        ? fc.tuple(
-            ...hs.map((h) =>
-              fc
-                .record({ user: label, privateKey: fc.constant("KEY"), port: fc.option(port, { nil: undefined }) })
-                .map((x) => ({ ...h, ...x })),
-            ),
-          )
-        : fc.constant(hs),
-    );
-}
-
-/** brokerConfig: settings of Kafka with valid values, and free-form keys and values that must survive the file. */
-const brokerConfig = fc.dictionary(
-  // "__proto__" is not a setting of Kafka's, and no JavaScript record keeps it.
-  text().filter(
-    (k) =>
-      k.length > 0 &&
-      k !== "__proto__" &&
-      !["broker.id", "listeners", "advertised.listeners", "log.dirs", "zookeeper.connect"].includes(k),
-  ),
-  fc.oneof(text(20), fc.integer(), fc.boolean()),
-  { maxKeys: 4 },
-);
-
-/** A valid stack config for the cluster's keys. */
-const validConfig = fc.constantFrom<Target>("local", "ssh", "docker").chain((target) =>
-  fc
-    .record({
-      hosts: hostsFor(target),
-      zookeeperShape: fc.constantFrom("all", "one", "three"),
-      ports: fc.uniqueArray(port, { minLength: 4, maxLength: 4 }),
-      heap: fc.tuple(fc.integer({ min: 1, max: 4096 }), fc.constantFrom("m", "g")).map(([n, u]) => `${n}${u}`),
-      brokerConfig,
-      dataDir: fc.option(
-        text(16).filter((d) => d.length > 0 && !d.includes(",") && d.trim() === d && javaTrim(d) === d),
-        { nil: undefined },
-      ),
-    })
-    .map(({ hosts, zookeeperShape, ports, heap, brokerConfig, dataDir }) => ({
-      target,
-      hosts,
-      zookeeper: {
-        ...(zookeeperShape === "one"
-          ? { nodes: [hosts[1]!.name] }
-          : zookeeperShape === "three"
-            ? { nodes: hosts.map((h) => h.name).reverse() }
-            : {}),
-        clientPort: ports[0],
-        peerPort: ports[1],
-        electionPort: ports[2],
-      },
-      kafka: { port: ports[3], heap, brokerConfig },
-      ...(dataDir !== undefined && target !== "docker" ? { dataDir } : {}),
-    })),
-);
-
-/** The files each ZooKeeper node and broker runs with on the plan's target. */
-function renderedFiles(plan: ClusterPlan): { zooCfg: string[]; serverProperties: string[] } {
-  if (plan.target === "docker") {
-    return {
-      zooCfg: zookeeperContainers(plan, "k").map((c) => c.files["/conf/zoo.cfg"] as string),
-      serverProperties: brokerContainers(plan, "k").map(
-        (c) => c.files["/etc/kafka-cluster/server.properties"] as string,
-      ),
-    };
-  }
-  const pick = (files: Record<string, unknown>, name: string) =>
-    Object.entries(files).find(([f]) => f.endsWith(`/${name}`))![1] as string;
-  return {
-    zooCfg: plan.zookeeper.map((z) => pick(zookeeperProcess(plan, z, "/libs").files, "zoo.cfg")),
-    serverProperties: plan.brokers.map((b) => pick(brokerProcess(plan, b, "/libs").files, "server.properties")),
-  };
-}
 
 const read = (file: string) => loadProperties(Buffer.from(file, "utf8"));
 
@@ -182,6 +76,24 @@ describe("planCluster (properties)", () => {
     (raw) => ((raw.dataDir = "/a,/b"), `${NS}:dataDir`),
     (raw) => ((raw.dataDir = " /srv/kafka"), `${NS}:dataDir`),
     (raw) => ((raw.dataDir = "/srv/kafka\u0001"), `${NS}:dataDir`),
+    // Issue 12: hostile input of every kind that reaches a file or a command.
+    (raw) => ((raw.dataDir = "srv/kafka"), `${NS}:dataDir`),
+    (raw) => ((raw.dataDir = "/srv/../etc"), `${NS}:dataDir`),
+    (raw) => ((raw.dataDir = "/srv//kafka"), `${NS}:dataDir`),
+    (raw) => ((raw.dataDir = "/srv/kafka/"), `${NS}:dataDir`),
+    (raw) => ((raw.dataDir = "/srv/kafka\nExecStartPre=/bin/sh"), `${NS}:dataDir`),
+    (raw) => ((raw.dataDir = "/srv/ka fka"), `${NS}:dataDir`),
+    (raw) => ((raw.kafka.brokerConfig["x\nbroker.id"] = 9), `${NS}:kafka.brokerConfig["x\\nbroker.id"]`),
+    (raw) => ((raw.kafka.brokerConfig["Num.Partitions"] = 1), `${NS}:kafka.brokerConfig.Num.Partitions`),
+    (raw) => ((raw.kafka.brokerConfig["num.io.threads"] = "8\nlisteners=x"), `${NS}:kafka.brokerConfig.num.io.threads`),
+    (raw) => ((raw.hosts[0].user = "root\nUser=root"), `${NS}:hosts[0].user`),
+    (raw) => ((raw.hosts[1].user = "Kafka"), `${NS}:hosts[1].user`),
+    (raw) => ((raw.hosts[2].address = "10.0.0.1\n"), `${NS}:hosts[2].address`),
+    (raw) => (
+      (raw.kafka.distribution = { url: "http://x/k.tgz", sha512: "a".repeat(128) }),
+      `${NS}:kafka.distribution.url`
+    ),
+    (raw) => ((raw.kafka.distribution = { file: "/k.tgz" }), `${NS}:kafka.distribution.sha512`),
   ];
 
   it("any config with one bad property is refused, naming that property", () => {
