@@ -1,13 +1,18 @@
 // A dynamic provider that installs a Kafka release on a host over SSH, from a
 // release tarball URL (downloaded by the host) or a tarball on this machine
-// (uploaded). The result is <kafkaHome>/libs, which ZooKeeper and the broker
-// run from. Delete removes the installation.
+// (uploaded), checked against its SHA-512 on the host before it is unpacked.
+// The result is <kafkaHome>/libs, which ZooKeeper and the broker run from.
+// Delete removes the installation.
 import * as pulumi from "@pulumi/pulumi";
 import { shellQuote as q } from "../render";
 import { changedInputs } from "./process-spec";
-import { withSsh, type SshConnection } from "./ssh-session";
+import { withSsh, type SshConnection, type SshSession } from "./ssh-session";
 
-export type KafkaSource = { readonly url: string } | { readonly file: string };
+/** The tarball, and the SHA-512 it must have (only the default URL comes without one: a preview warning). */
+export type KafkaSource =
+  { readonly url: string; readonly sha512?: string } | { readonly file: string; readonly sha512: string };
+
+const tarballOf = (s: KafkaSource): string => ("url" in s ? s.url : s.file);
 
 export interface RemoteKafkaInstallInputs {
   readonly label: string;
@@ -35,16 +40,37 @@ async function install(inputs: RemoteKafkaInstallInputs): Promise<void> {
     } else {
       await ssh.upload(inputs.source.file, tarball);
     }
+    if (inputs.source.sha512 !== undefined) await verifySha512(ssh, inputs, tarball, inputs.source.sha512);
     await ssh.run(`tar -xzf ${q(tarball)} -C ${q(home)} --strip-components=1 && rm -f ${q(tarball)}`);
     const found = await ssh.exec(`test -f ${q(jar)}`);
     if (found.code !== 0) {
-      const where = "url" in inputs.source ? inputs.source.url : inputs.source.file;
       throw new Error(
-        `${inputs.label}: ${where} does not contain libs/kafka_2.13-${inputs.version}.jar; is it the Kafka ${inputs.version} release (Scala 2.13)?`,
+        `${inputs.label}: ${tarballOf(inputs.source)} does not contain libs/kafka_2.13-${inputs.version}.jar; is it the Kafka ${inputs.version} release (Scala 2.13)?`,
       );
     }
     await ssh.run(`touch ${q(`${home}/.complete`)}`);
   });
+}
+
+/** The tarball's SHA-512 computed on the host (sha512sum, or openssl where there is none), before anything is unpacked. */
+export async function verifySha512(
+  ssh: SshSession,
+  inputs: RemoteKafkaInstallInputs,
+  tarball: string,
+  expected: string,
+): Promise<void> {
+  const out = await ssh.run(
+    `if command -v sha512sum >/dev/null; then sha512sum < ${q(tarball)}; ` +
+      `elif command -v openssl >/dev/null; then openssl dgst -sha512 -r < ${q(tarball)}; ` +
+      `else echo "neither sha512sum nor openssl is installed" >&2; exit 127; fi`,
+  );
+  const actual = out.trim().split(/\s+/)[0]!.toLowerCase();
+  if (actual === expected.toLowerCase()) return;
+  await ssh.exec(`rm -f ${q(tarball)}`);
+  throw new Error(
+    `${inputs.label}: ${tarballOf(inputs.source)} has SHA-512 ${actual}, expected ${expected.toLowerCase()} ` +
+      `(kafka-cluster:kafka.distribution.sha512); it was not unpacked`,
+  );
 }
 
 async function uninstall(s: RemoteKafkaInstallInputs): Promise<void> {
@@ -71,8 +97,16 @@ export const remoteKafkaInstallProvider: pulumi.dynamic.ResourceProvider<
   },
   async diff(_id, olds, news) {
     const changed = changedInputs({ ...olds }, { ...news });
-    // A new version or source is a new installation; the label and key are not.
-    const replaces = changed.filter((k) => k === "version" || k === "source" || k === "kafkaHome");
+    // A new version or tarball is a new installation; the label and key are not, nor a
+    // checksum pinned on the tarball already installed (a different one is another tarball).
+    const replaces = changed.filter(
+      (k) =>
+        k === "version" ||
+        k === "kafkaHome" ||
+        (k === "source" &&
+          (tarballOf(olds.source) !== tarballOf(news.source) ||
+            (olds.source.sha512 !== undefined && news.source.sha512 !== olds.source.sha512))),
+    );
     return { changes: changed.length > 0, replaces, deleteBeforeReplace: true };
   },
   async update(_id, _olds, news) {
