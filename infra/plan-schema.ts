@@ -1,6 +1,7 @@
 // Pure: the zod schema of the cluster's stack config keys, each checked on
 // its own, and the defaults that go with them (hosts, images, directories).
 import { z } from "zod";
+import { NO_CONTROL_CHARACTERS, hasControlCharacter } from "../lib/control-characters";
 import { dataDirProblem, distributionSchema } from "./plan-paths";
 
 export const TARGETS = ["local", "ssh", "docker"] as const;
@@ -15,8 +16,24 @@ export const ipv4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\
 const hostname =
   /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const port = z.number().int().min(1).max(65535);
-// Checked for control characters and key grammar with the reserved keys (plan-checks.ts).
 const propertyValue = z.union([z.string(), z.number(), z.boolean()]);
+/**
+ * Kafka's setting names: dot-separated words of lower-case letters, digits,
+ * "_" and "-" (`log.cleaner.threads`, `listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config`:
+ * Kafka lower-cases a listener's name in its prefix).
+ */
+const brokerSettingKey = /^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/;
+/** Settings that stay on their own line of server.properties (the reserved ones: plan-checks.ts). */
+const brokerConfig = z.record(z.string(), propertyValue).superRefine((settings, ctx) => {
+  for (const [key, value] of Object.entries(settings)) {
+    if (!brokerSettingKey.test(key)) {
+      const message = 'is not a Kafka setting name (dot-separated lower-case letters, digits, "_" and "-")';
+      ctx.addIssue({ code: "custom", path: [key], message });
+    } else if (typeof value === "string" && hasControlCharacter(value)) {
+      ctx.addIssue({ code: "custom", path: [key], message: NO_CONTROL_CHARACTERS });
+    }
+  }
+});
 /** A POSIX user name (useradd's rule): the ssh login and the systemd units' User=. */
 const posixUser = /^[a-z_][a-z0-9_-]*[$]?$/;
 // [registry[:port]/]path[:tag][@sha256:digest], as `docker pull` takes it.
@@ -79,7 +96,7 @@ export const configSchema = z.strictObject({
         .string()
         .regex(/^\d+[mg]$/, 'must be a JVM heap size such as "1g" or "512m"')
         .default("1g"),
-      brokerConfig: z.record(z.string(), propertyValue).default({}),
+      brokerConfig: brokerConfig.default({}),
       /** ssh target: where hosts get Kafka, with its SHA-512. Default: the Apache archive URL of the version, unchecked. */
       distribution: distributionSchema.optional(),
     })

@@ -176,3 +176,18 @@ describe("planCluster's error", () => {
     );
   });
 });
+
+describe("planCluster's broker settings", () => {
+  it("takes the names Kafka's own settings have", () => {
+    const brokerConfig = {
+      "log.cleaner.threads": 2,
+      "listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config": "org.apache.kafka...ScramLoginModule required;",
+      "log.retention.hours": 168,
+      "num.replica.alter.log.dirs.threads": 1,
+      "ssl.endpoint.identification.algorithm": "",
+      "delete.topic.enable": true,
+      "metric.reporters": "a.B,c.D",
+    };
+    expect(planCluster({ kafka: { brokerConfig } }, ctx).brokerSettings).toEqual(brokerConfig);
+  });
+});
