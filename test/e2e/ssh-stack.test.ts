@@ -5,6 +5,7 @@
 // TopicCommand and kcat see the cluster; a second up changes nothing;
 // destroy leaves no process, port or directory behind.
 import { execFile } from "node:child_process";
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -42,6 +43,10 @@ async function makeReleaseTarball(): Promise<string> {
   return tarball;
 }
 
+function sha512Of(file: string): string {
+  return crypto.createHash("sha512").update(fs.readFileSync(file)).digest("hex");
+}
+
 async function fullIsr(topic: string, partitions: number): Promise<void> {
   const text = await runKafkaToolOk(TOPIC_COMMAND, ["--bootstrap-server", BOOTSTRAP, "--describe", "--topic", topic]);
   const described = parseTopicDescribe(text);
@@ -66,7 +71,8 @@ beforeAll(async () => {
       // No systemd here: the plain-process service manager, as on such hosts.
       "  kafka-cluster:serviceManager: process",
       `  kafka-cluster:dataDir: ${dataDir}`,
-      `  kafka-cluster:kafka: { heap: 512m, distribution: { file: "${tarball}" } }`,
+      // Each host checks the uploaded tarball against it before unpacking.
+      `  kafka-cluster:kafka: { heap: 512m, distribution: { file: "${tarball}", sha512: ${sha512Of(tarball)} } }`,
       // Off by default on ssh; the hosts here have Node.js (/usr/bin/node).
       `  kafka-cluster:consumer: { enabled: true, port: ${CONSUMER_PORT}, windowMs: 1000 }`,
       "",
