@@ -68,8 +68,7 @@ export interface ClusterPlan {
 
 /** The release tarball a host downloads (`url`) or is sent (`file`), and the SHA-512 it checks before unpacking. */
 export type KafkaDistribution =
-  | { readonly url: string; readonly sha512?: string }
-  | { readonly file: string; readonly sha512: string };
+  { readonly url: string; readonly sha512?: string } | { readonly file: string; readonly sha512: string };
 
 /** The Apache archive keeps every release, unlike the mirrors. */
 export function defaultDistributionUrl(version: string): string {
