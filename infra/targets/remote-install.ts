@@ -4,13 +4,13 @@
 // The result is <kafkaHome>/libs, which ZooKeeper and the broker run from.
 // Delete removes the installation.
 import * as pulumi from "@pulumi/pulumi";
+import type { KafkaDistribution } from "../plan";
 import { shellQuote as q } from "../render";
 import { changedInputs } from "./process-spec";
 import { withSsh, type SshConnection, type SshSession } from "./ssh-session";
 
 /** The tarball, and the SHA-512 it must have (only the default URL comes without one: a preview warning). */
-export type KafkaSource =
-  { readonly url: string; readonly sha512?: string } | { readonly file: string; readonly sha512: string };
+export type KafkaSource = KafkaDistribution;
 
 const tarballOf = (s: KafkaSource): string => ("url" in s ? s.url : s.file);
 

@@ -4,11 +4,11 @@
 // the service's env file) and its keys compared with the ones expected.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { planCluster, type ClusterPlan } from "../../../infra/plan";
+import { ClusterConfigError, planCluster, type ClusterPlan } from "../../../infra/plan";
 import { SAFE_BROKER_SETTINGS, renderEnvFile, renderSystemdUnit } from "../../../infra/render";
 import { hostProcess } from "../../../infra/targets/process-files";
 import { planConsumer } from "../../../stack/consumer-plan";
-import { RESERVED, renderedFiles, text, validConfig } from "./support/config-arbitraries";
+import { RESERVED, hostileText, renderedFiles, text, validConfig } from "./support/config-arbitraries";
 import { loadProperties } from "./support/java-properties";
 
 const ctx = { defaultKafkaVersion: "3.9.2", defaultDataDir: () => "/var/lib/kafka-cluster" };
@@ -77,37 +77,82 @@ function unitsOf(plan: ClusterPlan): Array<{ unit: string; user: string; workDir
   });
 }
 
+/** Every file the plan renders holds exactly the keys and directives expected of it. */
+function expectOnlyPlannedKeys(plan: ClusterPlan, groupId: string): void {
+  const { zooCfg, serverProperties } = renderedFiles(plan);
+  const brokerKeys = [
+    ...new Set([
+      ...RESERVED,
+      ...Object.keys(SAFE_BROKER_SETTINGS),
+      ...Object.keys(plan.brokerSettings),
+      ...(plan.target === "docker" ? ["listener.security.protocol.map"] : []),
+    ]),
+  ].sort();
+  for (const file of serverProperties) expect(keysOf(file)).toEqual(brokerKeys);
+  const servers = plan.zookeeper.length > 1 ? plan.zookeeper.map((z) => `server.${z.id}`) : [];
+  for (const file of zooCfg) expect(keysOf(file)).toEqual([...ZOO_KEYS, ...servers].sort());
+  for (const { unit, user, workDir } of unitsOf(plan)) {
+    expect(unitDirectives(unit)).toEqual(UNIT);
+    expect(unit).toContain(`\nUser=${user}\n`);
+    expect(unit).toContain(`\nWorkingDirectory=${workDir}\n`);
+  }
+  if (groupId === "") return;
+  const consumer = planConsumer({ enabled: true, groupId, port: 1 }, plan).consumer;
+  if (!consumer) return; // refused, or port 1 taken by the plan: nothing to render
+  const env = renderEnvFile(consumer.env, "consumer service");
+  const lines = env.split("\n").filter((l) => l !== "" && !l.startsWith("#"));
+  expect(lines.map((l) => l.slice(0, l.indexOf("=")))).toEqual(Object.keys(consumer.env));
+  expect(lines.map((l) => JSON.parse(l.slice(l.indexOf("=") + 1)))).toEqual(Object.values(consumer.env));
+}
+
+type Hostile = { key: string; value: string } | { value: string } | { dataDir: string } | { user: string };
+
+/** A valid config with hostile text in one place where config reaches a file: a setting's key or value, dataDir, a user. */
+const hostileConfig = fc
+  .tuple(
+    validConfig,
+    fc.oneof(
+      fc.record({ key: hostileText(), value: hostileText() }),
+      fc.record({ value: hostileText() }),
+      fc.record({ dataDir: hostileText(16) }),
+      fc.record({ user: hostileText() }),
+    ) as fc.Arbitrary<Hostile>,
+    hostileText(),
+  )
+  .map(([raw, h, groupId]) => {
+    const out = structuredClone(raw) as typeof raw & { dataDir?: string };
+    if ("key" in h) out.kafka.brokerConfig[h.key] = h.value;
+    else if ("value" in h) out.kafka.brokerConfig["log.retention.hours"] = h.value;
+    if ("dataDir" in h && out.target !== "docker") out.dataDir = `/${h.dataDir}`;
+    if ("user" in h) (out.hosts[0] as { user?: string }).user = h.user;
+    return { raw: out, groupId };
+  });
+
 describe("rendered files (properties)", () => {
   it("hold exactly the keys and directives the plan writes, whatever config it accepts", () => {
     fc.assert(
-      fc.property(validConfig, text(24), (raw, groupId) => {
-        const plan = planCluster(raw, ctx);
-        const { zooCfg, serverProperties } = renderedFiles(plan);
-        const brokerKeys = [
-          ...new Set([
-            ...RESERVED,
-            ...Object.keys(SAFE_BROKER_SETTINGS),
-            ...Object.keys(raw.kafka.brokerConfig),
-            ...(plan.target === "docker" ? ["listener.security.protocol.map"] : []),
-          ]),
-        ].sort();
-        for (const file of serverProperties) expect(keysOf(file)).toEqual(brokerKeys);
-        const servers = plan.zookeeper.length > 1 ? plan.zookeeper.map((z) => `server.${z.id}`) : [];
-        for (const file of zooCfg) expect(keysOf(file)).toEqual([...ZOO_KEYS, ...servers].sort());
-        for (const { unit, user, workDir } of unitsOf(plan)) {
-          expect(unitDirectives(unit)).toEqual(UNIT);
-          expect(unit).toContain(`\nUser=${user}\n`);
-          expect(unit).toContain(`\nWorkingDirectory=${workDir}\n`);
-        }
-        if (groupId === "") return;
-        const consumer = planConsumer({ enabled: true, groupId, port: 1 }, plan).consumer;
-        if (!consumer) return; // port 1 taken by the plan: nothing to render
-        const env = renderEnvFile(consumer.env, "consumer service");
-        const lines = env.split("\n").filter((l) => l !== "" && !l.startsWith("#"));
-        expect(lines.map((l) => l.slice(0, l.indexOf("=")))).toEqual(Object.keys(consumer.env));
-        expect(lines.map((l) => JSON.parse(l.slice(l.indexOf("=") + 1)))).toEqual(Object.values(consumer.env));
-      }),
+      fc.property(validConfig, text(24), (raw, groupId) => expectOnlyPlannedKeys(planCluster(raw, ctx), groupId)),
       { numRuns: 300 },
     );
+  });
+
+  it("hold nothing else when config carries hostile text: the plan refuses it, or it stays inside its value", () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(hostileConfig, ({ raw, groupId }) => {
+        let plan: ClusterPlan;
+        try {
+          plan = planCluster(raw, ctx);
+        } catch (err) {
+          expect(err).toBeInstanceOf(ClusterConfigError);
+          return;
+        }
+        accepted++;
+        expectOnlyPlannedKeys(plan, groupId);
+      }),
+      { numRuns: 500 },
+    );
+    // The property says something only if some hostile configs pass the plan.
+    expect(accepted).toBeGreaterThan(10);
   });
 });

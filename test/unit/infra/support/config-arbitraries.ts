@@ -19,6 +19,17 @@ export const text = (maxLength = 12) =>
     ),
   });
 
+/** Text built of what breaks files and commands: control characters, separators, quotes, expansions. */
+export const hostileText = (maxLength = 12) =>
+  fc.string({
+    maxLength,
+    unit: fc.oneof(
+      fc.constantFrom("\n", "\r", "\t", "\f", "\u0000", "\u007f", "\u001b", "=", ":", "#", " ", ",", "/", ".", ".."),
+      fc.constantFrom("%h", "$HOME", "$(id)", "`id`", '"', "'", ";", "\\", "broker.id", "User=root", "[Service]"),
+      fc.stringMatching(/^[a-z0-9._-]{1,4}$/),
+    ),
+  });
+
 const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,8}[a-z0-9])?$/);
 const octet = fc.integer({ min: 0, max: 255 });
 const loopback = fc.tuple(octet, octet, octet).map(([a, b, c]) => `127.${a}.${b}.${c}`);
