@@ -13,8 +13,13 @@ export interface Problem {
 
 /** Names of keys whose values are never echoed in a problem (they reach CI logs and PR comments). */
 const SECRET_NAME = /private.?key|passw(or)?d|passphrase|secret|token|credential|jaas/i;
-/** A private key pasted where another value belongs (e.g. a host given as a string) is not echoed either. */
-const PRIVATE_KEY_TEXT = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
+/**
+ * Text holding a secret is not echoed either: a private key pasted where
+ * another value belongs, or config text that did not parse as JSON and
+ * assigns a secret (`{"privateKey": "...`, `password=...`).
+ */
+const SECRET_TEXT =
+  /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----|(private.?key|passw(or)?d|passphrase|secret|token)["']?\s*[:=]/i;
 
 /** What a problem shows instead of a secret. */
 export const REDACTED = "[secret]";
@@ -29,7 +34,7 @@ export function isSecretName(name: string): boolean {
  * values of keys named like secrets, and strings holding a private key.
  */
 export function redactSecrets(value: unknown, depth = 0): unknown {
-  if (typeof value === "string") return PRIVATE_KEY_TEXT.test(value) ? REDACTED : value;
+  if (typeof value === "string") return SECRET_TEXT.test(value) ? REDACTED : value;
   if (value === null || typeof value !== "object") return value;
   // Config is JSON: no cycles; the bound only keeps a hostile object from recursing forever.
   if (depth > 32) return REDACTED;

@@ -30,6 +30,12 @@ describe("redactSecrets", () => {
     });
   });
 
+  it("redacts text that assigns a secret, as config text that is not JSON may", () => {
+    expect(redactSecrets('[{"name": "a", "privateKey": "abc"')).toBe("[secret]");
+    expect(redactSecrets("ssl.keystore.password=abc")).toBe("[secret]");
+    expect(redactSecrets("a topic about tokens")).toBe("a topic about tokens");
+  });
+
   it("leaves plain values alone and stops at a depth no config has", () => {
     expect(redactSecrets([1, "a", null, true])).toEqual([1, "a", null, true]);
     let deep: unknown = "leaf";

@@ -235,3 +235,14 @@ describe("the default distribution", () => {
     expect(validateStack({}, ctx).warnings).toEqual([]);
   });
 });
+
+describe("config text that is not JSON", () => {
+  it("is refused without echoing a secret it holds", () => {
+    const r = validateStack({ target: "ssh", hosts: '[{"name": "a", "privateKey": "abc123"' }, ctx);
+    expect(r.ok).toBe(false);
+    if (!r.ok)
+      expect(formatProblems(r.problems)).toContain(
+        'kafka-cluster:hosts: Invalid input: expected array, received string, got "[secret]"',
+      );
+  });
+});
