@@ -4,7 +4,8 @@
 //   replication factor above the brokers, config the brokers reject) at preview;
 // - partitions grow in place; a replication factor change is a reassignment;
 // - config changes touch only the declared keys;
-// - only a rename replaces the topic (the old one is deleted first);
+// - only a rename replaces the topic; the old one is deleted only when its
+//   deployed declaration allowed data loss (retainOnDelete, stack/program.ts);
 // - create either completes with a full ISR or leaves nothing behind.
 //
 // The KafkaTopic resource (topics/resource.ts) does not serialize these
