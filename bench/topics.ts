@@ -31,7 +31,11 @@ function stackConfig(dataDir: string, topics: readonly string[]): string {
     // Topics only: the consumer service would wait for Hello-Kafka.
     "  kafka-cluster:consumer: { enabled: false }",
     topics.length ? "  kafka-cluster:topics:" : "  kafka-cluster:topics: []",
-    ...topics.map((t) => `    - { name: ${t}, partitions: ${PARTITIONS}, replicationFactor: ${REPLICATION_FACTOR} }`),
+    // allowDataLoss: the removal round measures deletes; without it the topics would stay in Kafka (retainOnDelete).
+    ...topics.map(
+      (t) =>
+        `    - { name: ${t}, partitions: ${PARTITIONS}, replicationFactor: ${REPLICATION_FACTOR}, allowDataLoss: true }`,
+    ),
     "",
   ].join("\n");
 }

@@ -29,10 +29,35 @@ function topicDelta(a: TopicRow, b: TopicRow, olds: Props, news: Props): string[
   return parts;
 }
 
-function topicChange(op: string, name: string, olds: Props | undefined, news: Props | undefined): Change {
+/** A delete or replace of a topic deployed with retainOnDelete: it stays in Kafka, with its messages. */
+function retainedTopicChange(op: string, resource: string, a: TopicRow | undefined, b: TopicRow | undefined): Change {
+  const kept = (n: string): string => `${quote(n)} retained in Kafka with its data, no longer managed`;
+  const from = a?.name ?? "?";
+  if (op === "delete")
+    return { impact: "safe", resource, op, what: `${kept(from)} (${a?.partitions ?? "?"} partitions)` };
+  const to = b?.name ?? from;
+  return {
+    impact: "safe",
+    resource,
+    op,
+    what:
+      from !== to
+        ? `renamed ${quote(from)} → ${quote(to)}: ${quote(to)} created empty; ${kept(from)}`
+        : `replaced: ${kept(from)}; created again empty`,
+  };
+}
+
+function topicChange(
+  op: string,
+  name: string,
+  olds: Props | undefined,
+  news: Props | undefined,
+  retained: boolean,
+): Change {
   const resource = `topic ${quote(name)}`;
   const a = olds && topicRow(olds);
   const b = news && topicRow(news);
+  if (retained && op !== "create" && op !== "update") return retainedTopicChange(op, resource, a, b);
   switch (op) {
     case "create":
       return {
@@ -173,7 +198,7 @@ export function classify(step: PreviewStep, op: string): Change | undefined {
   const role = roleOf(type, name);
   switch (role.kind) {
     case "topic":
-      return topicChange(op, String((olds ?? news)?.name ?? name), olds, news);
+      return topicChange(op, String((olds ?? news)?.name ?? name), olds, news, step.oldState?.retainOnDelete === true);
     case "broker":
     case "zookeeper":
       return processChange(op, role, type, name, olds, news);

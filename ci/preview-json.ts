@@ -20,6 +20,8 @@ export interface ResourceState {
   readonly type?: string;
   /** False for components. */
   readonly custom?: boolean;
+  /** Deleted or replaced, the resource only leaves the stack (Pulumi goes by the old state's value). */
+  readonly retainOnDelete?: boolean;
   readonly inputs?: Readonly<Record<string, unknown>>;
   readonly outputs?: Readonly<Record<string, unknown>>;
 }

@@ -10,6 +10,7 @@ interface StateResource {
   readonly urn: string;
   readonly type: string;
   readonly delete?: boolean;
+  readonly retainOnDelete?: boolean;
   readonly inputs?: Record<string, unknown>;
 }
 
@@ -23,6 +24,7 @@ export function deployedTopics(exported: unknown): DeployedTopic[] {
       urn: r.urn,
       name: String(r.inputs?.name ?? urnParts(r.urn).name),
       allowDataLoss: r.inputs?.allowDataLoss === true,
+      retained: r.retainOnDelete === true,
     }));
 }
 

@@ -29,7 +29,8 @@ new PolicyPack("kafka-cluster", {
     },
     {
       name: RULES.dataLoss,
-      description: "No topic is deleted or replaced (renamed) unless its declaration says allowDataLoss: true.",
+      description:
+        "No topic is deleted or replaced (renamed) with its data unless its declaration says allowDataLoss: true.",
       validateStack: async (args, reportViolation) => {
         const resources = plain(args);
         const anyUrn = resources[0]?.urn;

@@ -17,6 +17,8 @@ export interface DeployedTopic {
   /** The Kafka topic name. */
   readonly name: string;
   readonly allowDataLoss: boolean;
+  /** Deployed with retainOnDelete: a delete or replace leaves the topic in Kafka. */
+  readonly retained: boolean;
 }
 
 export interface Violation {
@@ -98,10 +100,12 @@ export function durabilityViolations(resources: readonly StackResource[]): Viola
 }
 
 /**
- * no-topic-data-loss: a topic is deleted (no longer declared) or replaced
- * (renamed) only when the change says so with allowDataLoss: true. A rename
- * says so in the new declaration; a deletion has no declaration left, so the
- * deployed one must say so: deploy allowDataLoss: true first, then remove the topic.
+ * no-topic-data-loss: no topic is deleted (no longer declared) or replaced
+ * (renamed) with its data unless a declaration says allowDataLoss: true.
+ * Pulumi decides by the deployed state: a topic deployed with retainOnDelete
+ * (every topic declared without allowDataLoss, stack/program.ts) only leaves
+ * the stack and stays in Kafka, so neither loses data. What remains is a
+ * topic whose state predates that option: its removal or rename would delete it.
  */
 export function dataLossViolations(
   resources: readonly StackResource[],
@@ -110,23 +114,26 @@ export function dataLossViolations(
   const now = new Map(resources.filter((r) => r.type === TYPES.topic).map((r) => [r.urn, r]));
   const out: Violation[] = [];
   for (const old of deployed) {
+    if (old.retained || old.allowDataLoss) continue;
     const next = now.get(old.urn);
+    const keep =
+      "Fix: run `up` once with the topic still declared as it is (that records retainOnDelete, so a later removal or " +
+      "rename leaves the topic in Kafka)";
     if (!next) {
-      if (old.allowDataLoss) continue;
       out.push({
         urn: old.urn,
         message:
-          `${topicLabel(old.urn, old.name)} breaks ${RULES.dataLoss}: it is no longer declared, so topic ${JSON.stringify(old.name)} ` +
-          `would be deleted with its data. Fix: declare it again; or, to delete it, first deploy its kafka-cluster:topics entry ` +
-          `with allowDataLoss: true, then remove the entry.`,
+          `${topicLabel(old.urn, old.name)} breaks ${RULES.dataLoss}: it is no longer declared, and its deployed state predates ` +
+          `retainOnDelete, so topic ${JSON.stringify(old.name)} would be deleted with its data. ${keep}; or, to delete it, ` +
+          `first deploy its kafka-cluster:topics entry with allowDataLoss: true, then remove the entry.`,
       });
     } else if (next.props.name !== undefined && next.props.name !== old.name && next.props.allowDataLoss !== true) {
       out.push({
         urn: old.urn,
         message:
           `${topicLabel(old.urn, old.name)} breaks ${RULES.dataLoss}: renaming it to ${JSON.stringify(next.props.name)} replaces it, ` +
-          `deleting topic ${JSON.stringify(old.name)} with its data. Fix: keep the name; or, if losing the data is intended, ` +
-          `add allowDataLoss: true to its kafka-cluster:topics entry in the same change.`,
+          `and its deployed state predates retainOnDelete, so topic ${JSON.stringify(old.name)} would be deleted with its data. ` +
+          `${keep}; or, if losing the data is intended, add allowDataLoss: true to its kafka-cluster:topics entry.`,
       });
     }
   }

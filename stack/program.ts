@@ -39,7 +39,12 @@ function declareTopic(t: TopicDeclaration, cluster: KafkaCluster): KafkaTopic {
       policyExemption: t.policyExemption,
       allowDataLoss: t.allowDataLoss,
     },
-    { dependsOn: [cluster.ready] },
+    // The guard on every command, not only previews with the policy: Pulumi
+    // decides a delete or a replace by the option as the state has it, so a
+    // topic deployed without allowDataLoss that is removed or renamed stays
+    // in Kafka, with its messages, and only leaves the stack. Deleting it
+    // takes two deployments: allowDataLoss: true, then the removal or rename.
+    { dependsOn: [cluster.ready], retainOnDelete: t.allowDataLoss !== true },
   );
 }
 

@@ -1,6 +1,8 @@
 // `pulumi up` of a local stack on addresses of its own: ZooKeeper ensemble and
 // three brokers, checked with Kafka's TopicCommand and kcat; a second up
-// changes nothing; destroy leaves no process, port or directory behind.
+// changes nothing; a removed or renamed topic stays in Kafka with its messages
+// unless its deployed declaration allowed data loss; destroy leaves no
+// process, port or directory behind.
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
@@ -69,6 +71,28 @@ async function stackProcesses(): Promise<string[]> {
   const { stdout } = await promisify(execFile)("ps", ["-eo", "pid,args"]);
   return stdout.split("\n").filter((l) => l.includes(dataDir) && !l.includes(" ps "));
 }
+
+/** Runs kcat with `input` on its stdin. */
+function kcat(args: readonly string[], input = ""): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile("kcat", [...args], { timeout: 60_000 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`kcat ${args.join(" ")}: ${err.message}\n${stderr}`)) : resolve(stdout),
+    );
+    child.stdin?.end(input);
+  });
+}
+const produce = (topic: string, messages: readonly string[]): Promise<string> =>
+  kcat(["-P", "-b", BOOTSTRAP, "-t", topic, "-X", "acks=all"], `${messages.join("\n")}\n`);
+/** Every message of the topic, sorted (partitions interleave). */
+const messagesOf = async (topic: string): Promise<string[]> =>
+  (await kcat(["-C", "-b", BOOTSTRAP, "-t", topic, "-o", "beginning", "-e", "-q"])).split("\n").filter(Boolean).sort();
+const topicNames = async (): Promise<string[]> =>
+  (await runKafkaToolOk(TOPIC_COMMAND, ["--bootstrap-server", BOOTSTRAP, "--list"])).split("\n").filter(Boolean);
+const stateTopics = async (): Promise<string[]> =>
+  JSON.parse((await pulumi(["stack", "export"])).stdout)
+    .deployment.resources.filter((r: { type: string }) => r.type.endsWith(":KafkaTopic"))
+    .map((r: { inputs: { name: string } }) => r.inputs.name)
+    .sort();
 
 function listening(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -267,8 +291,58 @@ describe("local stack, end to end", () => {
     await pulumi(["up", "--yes", "--skip-preview", "--expect-no-changes"]);
   });
 
+  // The config the adoption test leaves: Hello-Kafka (6 partitions) and e2e-adopt, managed.
+  const BASE = [
+    { ...HELLO, partitions: 6 },
+    { name: "e2e-adopt", partitions: 2, replicationFactor: 3 },
+  ];
+  const KEPT = ["k1", "k2", "k3", "k4", "k5"];
+
+  it("a topic removed without allowDataLoss leaves the stack but stays in Kafka, with its messages", async () => {
+    fs.writeFileSync(stackFile, stackConfig(topicsConfig(...BASE, { name: "e2e-keep", partitions: 2 })));
+    await pulumi(["up", "--yes", "--skip-preview"]);
+    await produce("e2e-keep", KEPT);
+    fs.writeFileSync(stackFile, stackConfig(topicsConfig(...BASE)));
+    const { stdout } = await pulumi(["up", "--yes", "--skip-preview"]);
+    expect(stdout).toMatch(/e2e-keep.*\[retain\]/);
+    expect(await stateTopics()).toEqual(["Hello-Kafka", "e2e-adopt"]);
+    expect(await messagesOf("e2e-keep")).toEqual(KEPT);
+    expect((await describeTopic("e2e-keep")).partitions).toHaveLength(2);
+  });
+
+  it("a rename creates the new topic and keeps the old one with its messages", async () => {
+    const moving = { id: "e2e-moving", name: "e2e-old", partitions: 1 };
+    fs.writeFileSync(stackFile, stackConfig(topicsConfig(...BASE, moving)));
+    await pulumi(["up", "--yes", "--skip-preview"]);
+    await produce("e2e-old", ["m1", "m2", "m3"]);
+    fs.writeFileSync(stackFile, stackConfig(topicsConfig(...BASE, { ...moving, name: "e2e-new" })));
+    await pulumi(["up", "--yes", "--skip-preview"]);
+    expect(await messagesOf("e2e-old")).toEqual(["m1", "m2", "m3"]);
+    expect(await messagesOf("e2e-new")).toEqual([]);
+    expect(await stateTopics()).toEqual(["Hello-Kafka", "e2e-adopt", "e2e-new"]);
+  });
+
+  it("a topic is deleted only after a deployment that said allowDataLoss: true (rename, then removal)", async () => {
+    const moving = { id: "e2e-moving", name: "e2e-new", partitions: 1, allowDataLoss: true };
+    fs.writeFileSync(stackFile, stackConfig(topicsConfig(...BASE, moving)));
+    await pulumi(["up", "--yes", "--skip-preview"]);
+    // The rename now replaces the topic: e2e-new is deleted, e2e-newer created.
+    fs.writeFileSync(stackFile, stackConfig(topicsConfig(...BASE, { ...moving, name: "e2e-newer" })));
+    await pulumi(["up", "--yes", "--skip-preview"]);
+    expect(await topicNames()).not.toContain("e2e-new");
+    expect(await topicNames()).toContain("e2e-newer");
+    // Declared with allowDataLoss from its creation: its removal deletes it.
+    fs.writeFileSync(stackFile, stackConfig(topicsConfig(...BASE)));
+    await pulumi(["up", "--yes", "--skip-preview"]);
+    const names = await topicNames();
+    expect(names).not.toContain("e2e-newer");
+    expect(names).toEqual(expect.arrayContaining(["e2e-keep", "e2e-old"]));
+  });
+
   it("destroy stops every process, frees the ports and removes the data directories", async () => {
-    await pulumi(["destroy", "--yes", "--skip-preview"]);
+    const { stdout } = await pulumi(["destroy", "--yes", "--skip-preview"]);
+    // Topics are retained (no admin call): the cluster's own removal takes their data.
+    expect(stdout).toMatch(/Hello-Kafka.*\[retain\]/);
     expect(await stackProcesses()).toEqual([]);
     for (const a of ADDRESSES) {
       expect(await listening(a, 9092)).toBe(false);

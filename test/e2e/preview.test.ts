@@ -1,6 +1,8 @@
 // `npm run preview` (ci/preview.ts) with the real CLI and the policy pack on a
 // local stack that is up (127.0.32.x): Pulumi's diff, then the topology
-// summary; refused changes and policy violations fail it.
+// summary; refused changes and policy violations fail it. Topics are deployed
+// with retainOnDelete, so a rename or removal keeps the topic unless a
+// deployment said allowDataLoss: true first.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -94,18 +96,22 @@ describe("npm run preview", () => {
     expect(r.summary).toBe(r.stdout.slice(summaryAt));
   });
 
-  it("a rename is destructive, and stopped by the policy unless the change says allowDataLoss: true", async () => {
+  it("a rename keeps the old topic in Kafka; it is destructive only after a deployment that said allowDataLoss: true", async () => {
     const renamed = { ...HELLO, id: "Hello-Kafka", name: "Hello-Kafka-v2" };
-    const refused = await preview("rename", { topics: [renamed, CLICKS] });
-    expect(refused.code).not.toBe(0);
-    expect(refused.out).toContain(
-      'KafkaTopic "Hello-Kafka" breaks no-topic-data-loss: renaming it to "Hello-Kafka-v2" replaces it, deleting topic "Hello-Kafka" with its data.',
-    );
-    expect(refused.summary).toMatch(/^## Preview of stack `e2e-preview`: failed/);
-    expect(refused.summary).toContain(
-      "| **destructive** (data loss) | topic `Hello-Kafka` | renamed `Hello-Kafka` → `Hello-Kafka-v2`",
-    );
+    const kept =
+      "| safe | topic `Hello-Kafka` | renamed `Hello-Kafka` → `Hello-Kafka-v2`: `Hello-Kafka-v2` created empty; " +
+      "`Hello-Kafka` retained in Kafka with its data, no longer managed |";
+    const plain = await preview("rename", { topics: [renamed, CLICKS] });
+    expect(plain.code).toBe(0);
+    expect(plain.summary).toMatch(/^## Preview of stack `e2e-preview`: 1 safe\n/);
+    expect(plain.summary).toContain(kept);
+    // Pulumi goes by the deployed state: allowDataLoss in the rename itself still keeps the old topic.
+    const same = await preview("rename-same-change", { topics: [{ ...renamed, allowDataLoss: true }, CLICKS] });
+    expect(same.code).toBe(0);
+    expect(same.summary).toContain(kept);
 
+    const permit = stack.configFile("permit-hello", { topics: [{ ...HELLO, allowDataLoss: true }, CLICKS] });
+    await stack.pulumi(["up", "--yes", "--skip-preview", "--config-file", permit]);
     const allowed = await preview("rename-allowed", { topics: [{ ...renamed, allowDataLoss: true }, CLICKS] });
     expect(allowed.code).toBe(0);
     expect(allowed.summary).toMatch(/^## Preview of stack `e2e-preview`: 1 destructive\n/);
@@ -141,18 +147,35 @@ describe("npm run preview", () => {
     );
   });
 
-  it("a topic removed from the config is deleted only after a deployment that said allowDataLoss: true", async () => {
+  it("a topic removed from the config stays in Kafka, deleted only after a deployment that said allowDataLoss: true", async () => {
     const removed = { topics: [HELLO] };
-    const refused = await preview("remove", removed);
+    const kept = await preview("remove", removed);
+    expect(kept.code).toBe(0);
+    expect(kept.summary).toContain(
+      "| safe | topic `clicks` | `clicks` retained in Kafka with its data, no longer managed (2 partitions) |",
+    );
+
+    // State written before topics had retainOnDelete (a stack deployed by an older version): the policy stops it.
+    const exported = (await stack.pulumi(["stack", "export"])).stdout;
+    const legacy = JSON.parse(exported);
+    for (const r of legacy.deployment.resources) if (r.type.endsWith(":KafkaTopic")) delete r.retainOnDelete;
+    const legacyFile = path.join(stack.work, "legacy-state.json");
+    fs.writeFileSync(legacyFile, JSON.stringify(legacy));
+    await stack.pulumi(["stack", "import", "--file", legacyFile]);
+    const refused = await preview("remove-legacy", removed);
+    const exportedFile = path.join(stack.work, "state.json");
+    fs.writeFileSync(exportedFile, exported);
+    await stack.pulumi(["stack", "import", "--file", exportedFile]);
     expect(refused.code).not.toBe(0);
     expect(refused.out).toContain(
-      'KafkaTopic "clicks" breaks no-topic-data-loss: it is no longer declared, so topic "clicks" would be deleted with its data.',
+      'KafkaTopic "clicks" breaks no-topic-data-loss: it is no longer declared, and its deployed state predates retainOnDelete, ' +
+        'so topic "clicks" would be deleted with its data.',
     );
 
     // Step one: deploy the permission (the topic itself does not change).
     const permit = stack.configFile("permit", { topics: [HELLO, { ...CLICKS, allowDataLoss: true }] });
     await stack.pulumi(["up", "--yes", "--skip-preview", "--config-file", permit]);
-    // Step two: the removal passes, and the summary says what it costs.
+    // Step two: the removal deletes, and the summary says what it costs.
     const allowed = await preview("remove-allowed", removed);
     expect(allowed.code).toBe(0);
     expect(allowed.summary).toContain(

@@ -3,6 +3,7 @@
 import type { Admin } from "kafkajs";
 import { TopicError } from "../../lib/errors";
 import { kafkajs } from "../../lib/kafkajs";
+import { recordCreateRefusals } from "./create-answer";
 
 /** The admin calls the provider makes: a kafkajs Admin has them all. */
 export type TopicAdmin = Pick<
@@ -33,6 +34,7 @@ export interface AdminPool {
 /** The provider's kafkajs client: quiet, and quick to give up on a cluster that is not there. */
 export const kafkajsAdmin: AdminFactory = (bootstrapServers, connectTimeoutMs) => {
   const { Kafka, logLevel } = kafkajs();
+  recordCreateRefusals();
   return new Kafka({
     clientId: "kafka-cluster-topics",
     brokers: bootstrapServers.split(","),

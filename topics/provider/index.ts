@@ -4,8 +4,11 @@
 //   replication factor above the brokers, config the brokers reject) at preview;
 // - partitions grow in place; a replication factor change is a reassignment;
 // - config changes touch only the declared keys;
-// - only a rename replaces the topic (the old one is deleted first);
-// - create either completes with a full ISR or leaves nothing behind.
+// - only a rename replaces the topic; the old one is deleted only when its
+//   deployed declaration allowed data loss (retainOnDelete, stack/program.ts);
+// - create either completes with a full ISR or removes what it made; it never
+//   removes a topic it did not make (an existing one is an error, adopted only
+//   with `import: true`).
 //
 // The KafkaTopic resource (topics/resource.ts) does not serialize these
 // functions: it loads this module, bundled, in the provider host, once.
@@ -107,17 +110,33 @@ async function adoptExisting(admin: TopicAdmin, spec: TopicSpec, adopt: boolean)
   if (problems.length) throw new TopicError(spec.name, `not adopted: ${problems.map(formatProblem).join("; ")}`, false);
 }
 
-/** Creates the topic and waits for a full ISR; a topic that never gets one is removed: nothing half-made. */
+/**
+ * Creates the topic and waits for a full ISR. A topic this call made that
+ * never gets one is removed: nothing half-made. Nothing else is ever removed:
+ * a topic that existed already (someone else's) is an error, and so is one
+ * that exists after a create request failed as a whole, since then nobody
+ * can tell who made it.
+ */
 async function createTopic(admin: TopicAdmin, spec: TopicSpec, timeoutMs: number): Promise<void> {
   const facts = await clusterFactsWith(admin, spec.replicationFactor, BROKERS_REGISTER_MS);
   const problems = topicSpecProblems(spec, { brokers: facts.brokers.length, defaultMinIsr: facts.defaultMinIsr });
   if (problems.length) throw new TopicError(spec.name, problems.map(formatProblem).join("; "), false);
-  await createTopicShared(admin, {
-    topic: spec.name,
-    numPartitions: spec.partitions,
-    replicationFactor: spec.replicationFactor,
-    configEntries: Object.entries(spec.config).map(([name, value]) => ({ name, value })),
-  });
+  try {
+    await createTopicShared(admin, {
+      topic: spec.name,
+      numPartitions: spec.partitions,
+      replicationFactor: spec.replicationFactor,
+      configEntries: Object.entries(spec.config).map(([name, value]) => ({ name, value })),
+    });
+  } catch (err) {
+    if (err instanceof TopicError || !(await topicExists(admin, spec.name).catch(() => false))) throw err;
+    throw new TopicError(
+      spec.name,
+      `the create request failed (${(err as Error).message}), and the topic exists now: this run cannot tell whether ` +
+        "its request made it, so it is left as it is. Delete it, or adopt it with `import: true` in its entry.",
+      false,
+    );
+  }
   try {
     await waitHealthy(admin, spec.name, spec.partitions, spec.replicationFactor, timeoutMs);
   } catch (err) {

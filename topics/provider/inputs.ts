@@ -14,7 +14,11 @@ export interface KafkaTopicInputs extends TopicSpec {
   readonly timeoutMs?: number;
   /** Read by the policy pack (policy/), never by the provider: why the topic may be less durable. */
   readonly policyExemption?: { readonly reason: string };
-  /** Read by the policy pack (policy/), never by the provider: the topic may be deleted or replaced. */
+  /**
+   * The topic may be deleted or replaced. The program (stack/program.ts) sets
+   * `retainOnDelete` from it, and the policy pack (policy/) reads it; the
+   * provider itself never does.
+   */
   readonly allowDataLoss?: boolean;
 }
 

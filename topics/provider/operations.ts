@@ -2,40 +2,51 @@
 // delete (in shared requests), and a replication factor change by reassignment.
 import type { ITopicConfig } from "kafkajs";
 import { TopicError } from "../../lib/errors";
-import { waitFor } from "../../lib/poll";
+import { PollTimeoutError, waitFor } from "../../lib/poll";
 import { reassign } from "../assignment";
 import type { TopicAdmin } from "./admin-pool";
 import { clusterFacts } from "./cluster-facts";
+import { recordedRefusals, topicRefusalsOf, type TopicRefusal } from "./create-answer";
 import { kafkaErrorText, onTimeout } from "./errors";
 import { topicExists, topicMetadata, waitHealthy } from "./metadata";
 import { BROKER_TIMEOUT_MS, brokersStarting, sharedRequest } from "./shared-request";
 
-type KafkaTopicError = { topic: string; type?: string };
-
-/** The errors of the topics' own creation or deletion, if kafkajs said which topic each is for. */
-const topicErrorsOf = (err: unknown): KafkaTopicError[] | undefined => {
-  const errors = (err as { errors?: Array<{ topic?: unknown; type?: string }> }).errors;
-  return errors?.length && errors.every((e) => typeof e.topic === "string") ? (errors as KafkaTopicError[]) : undefined;
-};
+/** The refusal a caller gets for its topic: one that existed before is someone else's, never adopted by accident. */
+function refusal(e: TopicRefusal): TopicError {
+  if (e.type === "TOPIC_ALREADY_EXISTS") {
+    return new TopicError(
+      e.topic,
+      "already exists in the cluster: something else created it after this run checked for it. It is not adopted " +
+        "(and never deleted) by accident; to manage it, add `import: true` to its entry in kafka-cluster:topics.",
+      false,
+    );
+  }
+  return new TopicError(e.topic, `the brokers refused to create it: ${kafkaErrorText(e)}`, false);
+}
 
 /**
- * Creates the topic (see sharedRequest). A topic that already exists counts
- * as made, as kafkajs counts it (create() looked first); one the broker was
- * still making when it answered is waited for by the caller.
+ * Creates the topic (see sharedRequest), resolving only when this request
+ * made it: the broker created it, or was still creating it when it answered
+ * (REQUEST_TIMED_OUT; the caller waits for it). A topic that already existed
+ * is an error: only what this call made may be cleaned up. A request that
+ * failed as a whole rejects with kafkajs's error: whether the brokers made
+ * the topic is unknown then.
  */
 export function createTopicShared(admin: TopicAdmin, topic: ITopicConfig): Promise<void> {
   return sharedRequest("create", admin, topic.topic, topic, async (a, topics) => {
+    let refused: TopicRefusal[] = [];
     try {
-      await a.createTopics({ waitForLeaders: false, timeout: BROKER_TIMEOUT_MS, topics });
-      return new Map();
+      const made = await a.createTopics({ waitForLeaders: false, timeout: BROKER_TIMEOUT_MS, topics });
+      // false: kafkajs's answer when every refusal was TOPIC_ALREADY_EXISTS (create-answer.ts says which).
+      if (made === false) {
+        refused = recordedRefusals(topics) ?? topics.map((t) => ({ topic: t.topic, type: "TOPIC_ALREADY_EXISTS" }));
+      }
     } catch (err) {
-      const perTopic = topicErrorsOf(err);
+      const perTopic = topicRefusalsOf(err);
       if (!perTopic) throw err;
-      const refused = perTopic.filter((e) => e.type !== "TOPIC_ALREADY_EXISTS" && e.type !== "REQUEST_TIMED_OUT");
-      const refusal = (e: KafkaTopicError): TopicError =>
-        new TopicError(e.topic, `the brokers refused to create it: ${kafkaErrorText(e)}`, false);
-      return new Map(refused.map((e) => [e.topic, refusal(e)]));
+      refused = perTopic;
     }
+    return new Map(refused.filter((e) => e.type !== "REQUEST_TIMED_OUT").map((e) => [e.topic, refusal(e)]));
   });
 }
 
@@ -80,6 +91,8 @@ export async function deleteTopic(admin: TopicAdmin, topic: string, timeoutMs: n
  * Moves the topic's replicas to `rf` per partition (topics/assignment), then
  * waits for the reassignment and a full ISR. A partition without a leader is
  * refused: it has no replica to copy from, so the reassignment would never end.
+ * A reassignment that does not finish in time is cancelled (cancelReassignment),
+ * so the next `up` starts from the topic as it was.
  */
 export async function changeReplicationFactor(
   admin: TopicAdmin,
@@ -103,8 +116,45 @@ export async function changeReplicationFactor(
     return topics.every((t) => t.partitions.length === 0);
   };
   const incomplete = `reassignment to replication factor ${rf} not complete after ${timeoutMs} ms`;
-  await waitFor(reassigned, { timeoutMs, what: `the reassignment of topic ${topic}` }).catch(
-    onTimeout(() => new TopicError(topic, incomplete, true)),
+  const finished = await waitFor(reassigned, { timeoutMs, what: `the reassignment of topic ${topic}` }).then(
+    () => true,
+    (err: unknown) => {
+      if (err instanceof PollTimeoutError) return false;
+      throw err;
+    },
   );
+  if (!finished)
+    throw new TopicError(topic, `${incomplete}, ${await cancelReassignment(admin, topic, replicas)}`, true);
   await waitHealthy(admin, topic, md.partitions.length, rf, timeoutMs);
+}
+
+/**
+ * Cancels an unfinished reassignment. kafkajs 2.2.4 cannot send Kafka's
+ * cancel (null replicas: its admin refuses them and its encoder cannot write
+ * them), so this asks for each partition's replicas as they were, which is
+ * what a cancel does in the controller: those replicas are still in sync, so
+ * it ends at once, and the replicas being added are dropped. Returns what
+ * happened, in words, for the error; when it fails, the command that cancels it.
+ */
+async function cancelReassignment(
+  admin: TopicAdmin,
+  topic: string,
+  before: ReadonlyArray<{ partition: number; replicas: number[] }>,
+): Promise<string> {
+  try {
+    await admin.alterPartitionReassignments({
+      topics: [{ topic, partitionAssignment: before.map(({ partition, replicas }) => ({ partition, replicas })) }],
+    });
+    return "cancelled: the partitions keep their replicas as they were, and the next `up` starts the change again";
+  } catch (err) {
+    const file = JSON.stringify({
+      version: 1,
+      partitions: before.map(({ partition, replicas }) => ({ topic, partition, replicas })),
+    });
+    return (
+      `and cancelling it failed (${kafkaErrorText(err)}): it may still be running. To cancel it, write ${file} to ` +
+      "reassignment.json and run kafka-reassign-partitions.sh --bootstrap-server <bootstrapServers> " +
+      "--reassignment-json-file reassignment.json --cancel"
+    );
+  }
 }

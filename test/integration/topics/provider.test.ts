@@ -4,7 +4,8 @@
 import { randomUUID } from "node:crypto";
 import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { kafkaTopicProvider as provider, type KafkaTopicInputs } from "../../../topics/provider";
+import { createAdminPool, kafkaTopicProvider as provider, type KafkaTopicInputs } from "../../../topics/provider";
+import { createTopicShared } from "../../../topics/provider/operations";
 import { kafkajs } from "../../../lib/kafkajs";
 import { startTestCluster, type TestCluster } from "../../../support/cluster";
 import { waitUntil } from "../../../support/consumer-service";
@@ -136,6 +137,33 @@ describe("KafkaTopic provider", () => {
       /already exists in the cluster; it is not adopted silently.*import: true/,
     );
     expect((await describeTopic(name)).partitions).toHaveLength(1);
+  });
+
+  it("a shared create refuses a topic that existed and creates the one it made: per topic, as the brokers answered", async () => {
+    // kafkajs answers such a request with a bare `false`; the provider's patch of its broker call says which topic.
+    const existed = unique("existed");
+    const made = unique("made");
+    await admin.createTopics({
+      topics: [{ topic: existed, numPartitions: 1, replicationFactor: 3 }],
+      waitForLeaders: true,
+    });
+    const spec = (topic: string) => ({ topic, numPartitions: 2, replicationFactor: 3 });
+    const [first, second] = await createAdminPool().withAdmin(bootstrapServers, (a) =>
+      Promise.allSettled([createTopicShared(a, spec(existed)), createTopicShared(a, spec(made))]),
+    );
+    expect(first.status).toBe("rejected");
+    expect(String((first as PromiseRejectedResult).reason)).toContain(
+      `topic "${existed}": already exists in the cluster: something else created it after this run checked for it.`,
+    );
+    expect(second.status).toBe("fulfilled");
+    expect((await describeTopic(existed)).partitions).toHaveLength(1);
+    await waitUntil(`${made} to have its partitions`, 30_000, () =>
+      admin
+        .fetchTopicMetadata({ topics: [made] })
+        .then((md) => md.topics[0]?.partitions.length === 2)
+        .catch(() => false),
+    );
+    await Promise.all([existed, made].map((n) => provider.delete!(n, topicInputs(n))));
   });
 
   it("adopts an existing topic only as it is: a declaration that differs is refused at check and create", async () => {

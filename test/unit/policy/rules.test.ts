@@ -71,46 +71,57 @@ describe("topic-durability", () => {
 });
 
 describe("no-topic-data-loss", () => {
-  const deployed = [
-    { urn: `${URN}${TYPES.topic}::Hello-Kafka`, name: "Hello-Kafka", allowDataLoss: false },
-    { urn: `${URN}${TYPES.topic}::clicks`, name: "clicks", allowDataLoss: false },
+  // State written before retainOnDelete: a removal or a rename would delete the topic.
+  const legacy = [
+    { urn: `${URN}${TYPES.topic}::Hello-Kafka`, name: "Hello-Kafka", allowDataLoss: false, retained: false },
+    { urn: `${URN}${TYPES.topic}::clicks`, name: "clicks", allowDataLoss: false, retained: false },
   ];
+  const retained = legacy.map((t) => ({ ...t, retained: true }));
 
   it("accepts in-place changes and new topics", () => {
     expect(
-      dataLossViolations([topic("Hello-Kafka", { partitions: 6 }), topic("clicks", {}), topic("orders", {})], deployed),
+      dataLossViolations([topic("Hello-Kafka", { partitions: 6 }), topic("clicks", {}), topic("orders", {})], legacy),
     ).toEqual([]);
   });
 
-  it("refuses a rename unless the new declaration says allowDataLoss: true", () => {
+  it("accepts a rename or a removal of a topic deployed with retainOnDelete: it stays in Kafka", () => {
+    expect(dataLossViolations([topic("Hello-Kafka", { name: "Hello-Kafka-v2" })], retained)).toEqual([]);
+    expect(dataLossViolations([], retained)).toEqual([]);
+  });
+
+  it("refuses a rename of a topic whose state predates retainOnDelete, unless it says allowDataLoss: true", () => {
     const renamed = topic("Hello-Kafka", { name: "Hello-Kafka-v2" });
-    expect(dataLossViolations([renamed, topic("clicks", {})], deployed)).toEqual([
+    expect(dataLossViolations([renamed, topic("clicks", {})], legacy)).toEqual([
       {
         urn: `${URN}${TYPES.topic}::Hello-Kafka`,
         message:
-          'KafkaTopic "Hello-Kafka" breaks no-topic-data-loss: renaming it to "Hello-Kafka-v2" replaces it, deleting topic "Hello-Kafka" with its data. ' +
-          "Fix: keep the name; or, if losing the data is intended, add allowDataLoss: true to its kafka-cluster:topics entry in the same change.",
+          'KafkaTopic "Hello-Kafka" breaks no-topic-data-loss: renaming it to "Hello-Kafka-v2" replaces it, and its deployed state ' +
+          'predates retainOnDelete, so topic "Hello-Kafka" would be deleted with its data. Fix: run `up` once with the topic still ' +
+          "declared as it is (that records retainOnDelete, so a later removal or rename leaves the topic in Kafka); or, if losing " +
+          "the data is intended, add allowDataLoss: true to its kafka-cluster:topics entry.",
       },
     ]);
     expect(
       dataLossViolations(
         [{ ...renamed, props: { ...renamed.props, allowDataLoss: true } }, topic("clicks", {})],
-        deployed,
+        legacy,
       ),
     ).toEqual([]);
   });
 
-  it("refuses a deletion unless the deployed declaration said allowDataLoss: true", () => {
-    const v = dataLossViolations([topic("Hello-Kafka", {})], deployed);
+  it("refuses a deletion of a topic whose state predates retainOnDelete, unless it was deployed with allowDataLoss", () => {
+    const v = dataLossViolations([topic("Hello-Kafka", {})], legacy);
     expect(v).toHaveLength(1);
     expect(v[0].urn).toBe(`${URN}${TYPES.topic}::clicks`);
     expect(v[0].message).toBe(
-      'KafkaTopic "clicks" breaks no-topic-data-loss: it is no longer declared, so topic "clicks" would be deleted with its data. ' +
-        "Fix: declare it again; or, to delete it, first deploy its kafka-cluster:topics entry with allowDataLoss: true, then remove the entry.",
+      'KafkaTopic "clicks" breaks no-topic-data-loss: it is no longer declared, and its deployed state predates retainOnDelete, ' +
+        'so topic "clicks" would be deleted with its data. Fix: run `up` once with the topic still declared as it is (that ' +
+        "records retainOnDelete, so a later removal or rename leaves the topic in Kafka); or, to delete it, first deploy its " +
+        "kafka-cluster:topics entry with allowDataLoss: true, then remove the entry.",
     );
-    expect(
-      dataLossViolations([topic("Hello-Kafka", {})], [deployed[0], { ...deployed[1], allowDataLoss: true }]),
-    ).toEqual([]);
+    expect(dataLossViolations([topic("Hello-Kafka", {})], [legacy[0], { ...legacy[1], allowDataLoss: true }])).toEqual(
+      [],
+    );
   });
 
   it("reads the deployed topics from a state export, skipping resources pending deletion", () => {
@@ -118,15 +129,15 @@ describe("no-topic-data-loss", () => {
       deployment: {
         resources: [
           { urn: `${URN}${TYPES.topic}::a`, type: TYPES.topic, inputs: { name: "a", allowDataLoss: true } },
-          { urn: `${URN}${TYPES.topic}::b`, type: TYPES.topic, inputs: { name: "b-v2" } },
+          { urn: `${URN}${TYPES.topic}::b`, type: TYPES.topic, retainOnDelete: true, inputs: { name: "b-v2" } },
           { urn: `${URN}${TYPES.topic}::c`, type: TYPES.topic, delete: true, inputs: { name: "c" } },
           { urn: `${URN}${TYPES.clusterReady}::kafka-ready`, type: TYPES.clusterReady, inputs: {} },
         ],
       },
     };
     expect(deployedTopics(exported)).toEqual([
-      { urn: `${URN}${TYPES.topic}::a`, name: "a", allowDataLoss: true },
-      { urn: `${URN}${TYPES.topic}::b`, name: "b-v2", allowDataLoss: false },
+      { urn: `${URN}${TYPES.topic}::a`, name: "a", allowDataLoss: true, retained: false },
+      { urn: `${URN}${TYPES.topic}::b`, name: "b-v2", allowDataLoss: false, retained: true },
     ]);
     expect(deployedTopics({ deployment: {} })).toEqual([]);
   });

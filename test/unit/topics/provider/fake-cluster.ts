@@ -4,6 +4,7 @@
 // test can say what the provider asked.
 import type { PooledAdmin } from "../../../../topics/provider/admin-pool";
 import { createAdminPool, topicProvider } from "../../../../topics/provider";
+import { recordRefusals, type TopicRefusal } from "../../../../topics/provider/create-answer";
 
 const { createErrorFromCode } = require("kafkajs/src/protocol/error") as {
   createErrorFromCode: (code: number) => Error;
@@ -33,6 +34,7 @@ export interface FakeTopic {
 }
 
 type Entries = Array<{ name: string; value: string }>;
+type Reassignment = { topic: string; partitionAssignment: Array<{ partition: number; replicas: number[] }> };
 
 /** A partition led by its first replica, all replicas in sync. */
 const inSync = (replicas: readonly number[]): FakePartition => ({
@@ -49,6 +51,10 @@ export class FakeCluster {
   readonly refusedKeys = new Set<string>();
   /** When set, no client connects: the cluster is not there (yet). */
   unreachable = false;
+  /** When set, a reassignment to other replicas never completes (a broker that cannot catch up). */
+  stuckReassignments = false;
+  /** Reassignments in progress: topic -> partition -> target replicas. */
+  readonly reassigning = new Map<string, Map<number, number[]>>();
   /** Each admin call, as `method` or `method topic,...`. */
   readonly calls: string[] = [];
 
@@ -143,8 +149,14 @@ export class FakeCluster {
             this.addTopic(t.topic, t.numPartitions, t.replicationFactor, overrides);
           }
         }
-        if (errors.length) throw new KafkaJSAggregateError("Topic creation errors", errors);
-        return true;
+        if (errors.length === 0) return true;
+        // kafkajs's admin answers false when every refusal is TOPIC_ALREADY_EXISTS; the provider's
+        // patch of the broker call (create-answer.ts) has recorded which topics by then.
+        if (errors.every((e) => (e as { type?: string }).type === "TOPIC_ALREADY_EXISTS")) {
+          recordRefusals(req.topics, errors as unknown as TopicRefusal[]);
+          return false;
+        }
+        throw new KafkaJSAggregateError("Topic creation errors", errors);
       },
       alterConfigs: async (req: {
         validateOnly: boolean;
@@ -173,13 +185,35 @@ export class FakeCluster {
           while (t.partitions.length < count) t.partitions.push(inSync(t.partitions[0]!.replicas));
         }
       },
-      alterPartitionReassignments: async ({ topics }: { topics: Array<{ topic: string }> }) => {
+      alterPartitionReassignments: async ({ topics }: { topics: Reassignment[] }) => {
         record(
           "alterPartitionReassignments",
           topics.map((t) => t.topic),
         );
+        for (const { topic, partitionAssignment } of topics) {
+          const t = this.known(topic);
+          for (const { partition, replicas } of partitionAssignment) {
+            const pending = this.reassigning.get(topic) ?? new Map<number, number[]>();
+            this.reassigning.set(topic, pending);
+            // A partition asked for the replicas it has: nothing to move (how a cancel ends).
+            const current = t.partitions[partition]!.replicas;
+            if (this.stuckReassignments && JSON.stringify(current) !== JSON.stringify(replicas)) {
+              pending.set(partition, replicas);
+            } else {
+              pending.delete(partition);
+              t.partitions[partition] = inSync(replicas);
+            }
+          }
+        }
       },
-      listPartitionReassignments: async () => (record("listPartitionReassignments"), { topics: [] }),
+      listPartitionReassignments: async () => {
+        record("listPartitionReassignments");
+        const topics = [...this.reassigning].map(([topic, pending]) => ({
+          topic,
+          partitions: [...pending].map(([partition, replicas]) => ({ partition, replicas })),
+        }));
+        return { topics: topics.filter((t) => t.partitions.length > 0) };
+      },
     };
     return fake as unknown as PooledAdmin;
   }
