@@ -4,7 +4,7 @@
 // expires) and (b) /health showing the new leader (polled every 5 ms).
 // Run: npm run bench:detect [-- runs]
 import * as os from "node:os";
-import { startTestCluster } from "../support/cluster";
+import { startTestCluster, type TestCluster } from "../support/cluster";
 import { createTopic, getJson, startService, waitUntil, type ServiceProcess } from "../support/consumer-service";
 import { connectZk, type ZkClient } from "../lib/zookeeper/client";
 import { printTable, summarize } from "./table";
@@ -32,6 +32,50 @@ function stateMtime(client: ZkClient, partition: number): Promise<number> {
   );
 }
 
+interface Samples {
+  readonly floor: number[];
+  readonly seen: number[];
+  readonly gap: number[];
+}
+
+/** Kills a partition leader per run and times the znode change and /health seeing it. */
+async function measureRuns(runs: number, cluster: TestCluster, svc: ServiceProcess, zk: ZkClient): Promise<Samples> {
+  const floor: number[] = [];
+  const seen: number[] = [];
+  const gap: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    await waitUntil(
+      "200 from /health",
+      120_000,
+      async () => (await getJson(`${svc.baseUrl}/health`)).status === 200,
+      200,
+    );
+    const partition = i % 3;
+    const victim = (await partitionRow(svc, partition))!.leader!;
+    const killedAt = Date.now();
+    await cluster.stopBroker(victim, "SIGKILL");
+    await waitUntil(
+      `a new leader for partition ${partition}`,
+      60_000,
+      async () => {
+        const r = await partitionRow(svc, partition);
+        return r !== undefined && r.leader !== victim;
+      },
+      5,
+    );
+    const seenAt = Date.now();
+    const changedAt = await stateMtime(zk, partition);
+    floor.push(changedAt - killedAt);
+    seen.push(seenAt - killedAt);
+    gap.push(seenAt - changedAt);
+    console.log(
+      `run ${i + 1}: broker ${victim} killed; znode changed after ${changedAt - killedAt} ms, /health showed it after ${seenAt - killedAt} ms`,
+    );
+    await cluster.startBroker(victim);
+  }
+  return { floor, seen, gap };
+}
+
 async function main(): Promise<void> {
   const runs = Number(process.argv[2] ?? 5);
   const cluster = await startTestCluster({
@@ -55,39 +99,7 @@ async function main(): Promise<void> {
       },
       { asDeployed: true },
     );
-    const floor: number[] = [];
-    const seen: number[] = [];
-    const gap: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      await waitUntil(
-        "200 from /health",
-        120_000,
-        async () => (await getJson(`${svc!.baseUrl}/health`)).status === 200,
-        200,
-      );
-      const partition = i % 3;
-      const victim = (await partitionRow(svc, partition))!.leader!;
-      const killedAt = Date.now();
-      await cluster.stopBroker(victim, "SIGKILL");
-      await waitUntil(
-        `a new leader for partition ${partition}`,
-        60_000,
-        async () => {
-          const r = await partitionRow(svc!, partition);
-          return r !== undefined && r.leader !== victim;
-        },
-        5,
-      );
-      const seenAt = Date.now();
-      const changedAt = await stateMtime(zk, partition);
-      floor.push(changedAt - killedAt);
-      seen.push(seenAt - killedAt);
-      gap.push(seenAt - changedAt);
-      console.log(
-        `run ${i + 1}: broker ${victim} killed; znode changed after ${changedAt - killedAt} ms, /health showed it after ${seenAt - killedAt} ms`,
-      );
-      await cluster.startBroker(victim);
-    }
+    const { floor, seen, gap } = await measureRuns(runs, cluster, svc, zk);
     printTable(
       `detecting a killed partition leader, ${runs} runs, zookeeper.session.timeout.ms=6000, ${os.cpus().length} cores`,
       [

@@ -44,7 +44,13 @@ export function renderMarkdown(summary: PreviewSummary, opts: { stack: string })
         summary.changes.map((c) => [IMPACT_LABEL[c.impact], c.resource, c.what]),
       ),
     );
-  const t = summary.topology;
+  out.push(...topologyLines(summary.topology));
+  return `${out.join("\n").trimEnd()}\n`;
+}
+
+/** The topology section: hosts, ensemble, brokers, topics. */
+function topologyLines(t: PreviewSummary["topology"]): string[] {
+  const out: string[] = [];
   out.push("", "### Topology after the change", "");
   if (t.hosts.length)
     out.push(
@@ -77,5 +83,5 @@ export function renderMarkdown(summary: PreviewSummary, opts: { stack: string })
       ),
     );
   } else out.push("Topics: none");
-  return `${out.join("\n").trimEnd()}\n`;
+  return out;
 }

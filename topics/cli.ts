@@ -57,6 +57,26 @@ async function stackCluster(stack: string | undefined): Promise<Cluster> {
   return { bootstrapServers: outputs.bootstrapServers, zookeeperConnect: outputs.zookeeperConnect };
 }
 
+/** The command line: `describe [topic...]` and kafka-topics.sh's filter flags. */
+function parseCli(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      "bootstrap-server": { type: "string" },
+      stack: { type: "string" },
+      zookeeper: { type: "string" },
+      topic: { type: "string", multiple: true },
+      "under-replicated-partitions": { type: "boolean" },
+      "under-min-isr-partitions": { type: "boolean" },
+      "at-min-isr-partitions": { type: "boolean" },
+      "unavailable-partitions": { type: "boolean" },
+      "exclude-internal": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+}
+
 export async function main(
   argv: readonly string[],
   out: (line: string) => void,
@@ -64,22 +84,7 @@ export async function main(
 ): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        "bootstrap-server": { type: "string" },
-        stack: { type: "string" },
-        zookeeper: { type: "string" },
-        topic: { type: "string", multiple: true },
-        "under-replicated-partitions": { type: "boolean" },
-        "under-min-isr-partitions": { type: "boolean" },
-        "at-min-isr-partitions": { type: "boolean" },
-        "unavailable-partitions": { type: "boolean" },
-        "exclude-internal": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
+    parsed = parseCli(argv);
     if (parsed.values.help) {
       out(USAGE);
       return 0;
