@@ -3,16 +3,9 @@
 // the same methods against a real cluster.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { KafkaTopicInputs } from "../../../../topics/provider";
-import { FakeCluster } from "./fake-cluster";
+import { FakeCluster, topicInputs } from "./fake-cluster";
 
-const inputs = (over: Partial<KafkaTopicInputs> = {}): KafkaTopicInputs => ({
-  name: "clicks",
-  partitions: 3,
-  replicationFactor: 3,
-  config: { "min.insync.replicas": "2" },
-  bootstrapServers: "fake:9092",
-  ...over,
-});
+const inputs = topicInputs;
 
 const none = undefined as unknown as KafkaTopicInputs;
 

@@ -1,16 +1,8 @@
 // The provider's diff: pure, from the old and new inputs; it never asks the cluster.
 import { describe, expect, it } from "vitest";
-import type { KafkaTopicInputs } from "../../../../topics/provider";
-import { FakeCluster } from "./fake-cluster";
+import { FakeCluster, topicInputs } from "./fake-cluster";
 
-const inputs = (over: Partial<KafkaTopicInputs> = {}): KafkaTopicInputs => ({
-  name: "clicks",
-  partitions: 3,
-  replicationFactor: 3,
-  config: { "min.insync.replicas": "2" },
-  bootstrapServers: "fake:9092",
-  ...over,
-});
+const inputs = topicInputs;
 
 describe("diff", () => {
   const cluster = new FakeCluster();

@@ -2,6 +2,7 @@
 // answering (and failing) as kafkajs 2.2.4 does, patched by lib/kafkajs: a
 // partition without a leader reads as leader -1. Every call is recorded, so a
 // test can say what the provider asked.
+import type { KafkaTopicInputs } from "../../../../topics/provider";
 import type { PooledAdmin } from "../../../../topics/provider/admin-pool";
 import { createAdminPool, topicProvider } from "../../../../topics/provider";
 import { recordRefusals, type TopicRefusal } from "../../../../topics/provider/create-answer";
@@ -218,3 +219,13 @@ export class FakeCluster {
     return fake as unknown as PooledAdmin;
   }
 }
+
+/** A declared topic's inputs as the provider gets them, for the fake cluster's address. */
+export const topicInputs = (over: Partial<KafkaTopicInputs> = {}): KafkaTopicInputs => ({
+  name: "clicks",
+  partitions: 3,
+  replicationFactor: 3,
+  config: { "min.insync.replicas": "2" },
+  bootstrapServers: "fake:9092",
+  ...over,
+});

@@ -4,17 +4,9 @@
 import { describe, expect, it } from "vitest";
 import { TopicError } from "../../../../lib/errors";
 import { createAdminPool, type KafkaTopicInputs } from "../../../../topics/provider";
-import { FakeCluster } from "./fake-cluster";
+import { FakeCluster, topicInputs } from "./fake-cluster";
 
-const inputs = (over: Partial<KafkaTopicInputs> = {}): KafkaTopicInputs => ({
-  name: "clicks",
-  partitions: 3,
-  replicationFactor: 3,
-  config: { "min.insync.replicas": "2" },
-  bootstrapServers: "fake:9092",
-  timeoutMs: 1_000,
-  ...over,
-});
+const inputs = (over: Partial<KafkaTopicInputs> = {}): KafkaTopicInputs => topicInputs({ timeoutMs: 1_000, ...over });
 
 describe("create", () => {
   it("creates the topic and returns once it is healthy", async () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { TopicError } from "../../../../lib/errors";
 import { createAdminPool, topicProvider, type KafkaTopicInputs } from "../../../../topics/provider";
 import type { PooledAdmin } from "../../../../topics/provider/admin-pool";
-import { FakeCluster } from "./fake-cluster";
+import { FakeCluster, topicInputs } from "./fake-cluster";
 
 const { createErrorFromCode } = require("kafkajs/src/protocol/error") as {
   createErrorFromCode: (code: number) => Error;
@@ -16,15 +16,7 @@ const { KafkaJSAggregateError, KafkaJSCreateTopicError } = require("kafkajs/src/
 };
 const REQUEST_TIMED_OUT = 7;
 
-const inputs = (over: Partial<KafkaTopicInputs> = {}): KafkaTopicInputs => ({
-  name: "clicks",
-  partitions: 3,
-  replicationFactor: 3,
-  config: { "min.insync.replicas": "2" },
-  bootstrapServers: "fake:9092",
-  timeoutMs: 1_000,
-  ...over,
-});
+const inputs = (over: Partial<KafkaTopicInputs> = {}): KafkaTopicInputs => topicInputs({ timeoutMs: 1_000, ...over });
 
 /** A provider over one fake admin whose createTopics runs `around` the cluster's own. */
 function providerWith(
