@@ -112,15 +112,15 @@ export function checkStart(inputs: {
   dirs: string[];
   listens?: Endpoint[];
 }): void {
-  for (const dir of [inputs.workDir, ...inputs.dirs]) {
-    const marker = readMarker(dir);
-    if (ownerOf(marker, inputs.stackId) === "foreign") throw new Error(foreignDirMessage(inputs.label, dir, marker!));
-  }
   for (const at of inputs.listens ?? []) {
     const pid = holderOf(at);
     if (pid === null) continue;
     const holder = pid > 0 ? { pid, description: describePid(pid, inputs.stackId) } : undefined;
     throw new Error(heldMessage(inputs.label, at, holder));
+  }
+  for (const dir of [inputs.workDir, ...inputs.dirs]) {
+    const marker = readMarker(dir);
+    if (ownerOf(marker, inputs.stackId) === "foreign") throw new Error(foreignDirMessage(inputs.label, dir, marker!));
   }
 }
 

@@ -72,15 +72,15 @@ export async function checkRemoteStart(
   ssh: SshSession,
   inputs: { label: string; stackId?: string; workDir: string; dirs: string[]; listens?: Endpoint[] },
 ): Promise<void> {
-  for (const dir of [inputs.workDir, ...inputs.dirs]) {
-    const marker = await remoteMarker(ssh, dir);
-    if (ownerOf(marker, inputs.stackId) === "foreign") throw new Error(foreignDirMessage(inputs.label, dir, marker!));
-  }
   for (const at of inputs.listens ?? []) {
     const pid = await remoteHolder(ssh, at);
     if (pid === null) continue;
     const holder = pid > 0 ? { pid, description: await describeRemotePid(ssh, pid, inputs.stackId) } : undefined;
     throw new Error(heldMessage(inputs.label, at, holder));
+  }
+  for (const dir of [inputs.workDir, ...inputs.dirs]) {
+    const marker = await remoteMarker(ssh, dir);
+    if (ownerOf(marker, inputs.stackId) === "foreign") throw new Error(foreignDirMessage(inputs.label, dir, marker!));
   }
 }
 

@@ -54,7 +54,7 @@ function ownedFiles(dir = dataDir): Record<string, string> {
   const out: Record<string, string> = {};
   for (const e of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
     const p = path.join(dir, e.name);
-    if (e.isDirectory() && !e.name.includes("-logs") && e.name !== "version-2") Object.assign(out, ownedFiles(p));
+    if (e.isDirectory()) Object.assign(out, ownedFiles(p));
     else if (["owner", "pid", "server.properties", "zoo.cfg"].includes(e.name)) out[p] = fs.readFileSync(p, "utf8");
   }
   return out;
