@@ -65,9 +65,6 @@ async function start(inputs: LocalProcessInputs): Promise<{ pid: number; startTi
   const outFile = path.join(inputs.workDir, "process.out");
   const pid = spawnDetached(inputs, outFile);
   const startTime = liveStartTime(pid) ?? "";
-  if (inputs.stackId !== undefined) {
-    writeMarkers([inputs.workDir, ...inputs.dirs], { stackId: inputs.stackId, label: inputs.label, pid, startTime });
-  }
   const tail = (): string => {
     try {
       return `(${outFile})\n${fs.readFileSync(outFile, "utf8").trimEnd().split("\n").slice(-15).join("\n")}`;
@@ -76,6 +73,9 @@ async function start(inputs: LocalProcessInputs): Promise<{ pid: number; startTi
     }
   };
   try {
+    if (inputs.stackId !== undefined) {
+      writeMarkers([inputs.workDir, ...inputs.dirs], { stackId: inputs.stackId, label: inputs.label, pid, startTime });
+    }
     await waitUntilReady(inputs.ready, {
       label: inputs.label,
       timeoutMs: inputs.readyTimeoutMs,
