@@ -47,7 +47,10 @@ async function ssOutput(ssh: SshSession): Promise<string | undefined> {
 /** Who holds `at` on the host: a pid, 0 when held by a process the host does not name to us, null when free. */
 async function remoteHolder(ssh: SshSession, at: Endpoint): Promise<number | null> {
   const ss = await ssOutput(ssh);
-  if (ss !== undefined) return ssListener(ss, at) ?? 0;
+  if (ss !== undefined) {
+    const pid = ssListener(ss, at);
+    return pid === undefined ? 0 : pid; // undefined: held, by a process ss does not name
+  }
   const tcp = await ssh.exec("cat /proc/net/tcp /proc/net/tcp6 2>/dev/null");
   return listeningInodes(tcp.stdout, at).length > 0 ? 0 : null;
 }

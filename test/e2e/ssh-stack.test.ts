@@ -176,6 +176,7 @@ describe("ssh stack, end to end", () => {
     const stackId = state.deployment.resources.find((r: { type: string }) => r.type.endsWith(":StackIdentity")).outputs
       .stackId;
     expect(stackId).toMatch(/^ssh-[0-9a-f]{16}$/);
+    expect(processes).toHaveLength(7);
     for (const { outputs: o } of processes as Array<{ outputs: Record<string, never> }>) {
       for (const dir of [o.workDir, ...(o.dirs as string[])]) {
         const marker = JSON.parse(fs.readFileSync(path.join(dir, "owner"), "utf8"));
