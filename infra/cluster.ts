@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterReady } from "./cluster-ready";
 import type { ClusterPlan } from "./plan";
+import { StackIdentity } from "./stack-identity";
 import { createTarget } from "./targets/target";
 
 export interface KafkaClusterArgs {
@@ -27,11 +28,25 @@ export class KafkaCluster extends pulumi.ComponentResource {
   readonly brokers: pulumi.Output<BrokerOutput[]>;
   /** Resolves once every broker is registered and a controller is elected. */
   readonly ready: ClusterReady;
+  /**
+   * The stack's identity, made once and kept in state: the owner of every
+   * process it places on a host (pass it to the service). None on docker,
+   * whose containers and volumes are named per stack.
+   */
+  readonly stackId: pulumi.Output<string> | undefined;
 
   constructor(name: string, args: KafkaClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kafka-cluster:infra:KafkaCluster", name, {}, opts);
     const { plan } = args;
-    const target = createTarget(plan, { name, parent: this, privateKeys: args.privateKeys ?? {} });
+    // Its processes depend on it, so it is made first and deleted last.
+    this.stackId =
+      plan.target === "docker" ? undefined : new StackIdentity(`${name}-identity`, { parent: this }).stackId;
+    const target = createTarget(plan, {
+      name,
+      parent: this,
+      privateKeys: args.privateKeys ?? {},
+      stackId: this.stackId,
+    });
     target.installRelease();
     const zookeeper = plan.zookeeper.map((node) => target.place({ role: "zookeeper", node }));
     // Brokers start after, and stop before, every ZooKeeper node.

@@ -15,6 +15,8 @@ export interface ConsumerServiceArgs {
   readonly consumer: ConsumerPlan;
   /** ssh target: each host's private key by host name (secrets). */
   readonly privateKeys?: Readonly<Record<string, pulumi.Input<string>>>;
+  /** The stack's identity (KafkaCluster.stackId): the service's process is marked as the stack's. */
+  readonly stackId: pulumi.Input<string> | undefined;
   /** What must exist first: the ready cluster and the topics. */
   readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
@@ -45,7 +47,7 @@ export class ConsumerService extends pulumi.ComponentResource {
   constructor(name: string, args: ConsumerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kafka-cluster:consumer:ConsumerService", name, {}, opts);
     const { plan, consumer } = args;
-    const target = createTarget(plan, { name, parent: this, privateKeys: args.privateKeys });
+    const target = createTarget(plan, { name, parent: this, privateKeys: args.privateKeys, stackId: args.stackId });
     const placed = target.place(consumerProcess(consumer), { dependsOn: args.dependsOn ?? [] });
     this.healthUrl = placed.id.apply(() => consumer.healthUrl);
     this.registerOutputs({ healthUrl: this.healthUrl });

@@ -64,7 +64,13 @@ export function runProgram(): ProgramOutputs {
   const cluster = new KafkaCluster("kafka", { plan, privateKeys });
   const declared = topics.map((t) => declareTopic(t, cluster));
   const consumerService = consumer
-    ? new ConsumerService("consumer", { plan, consumer, privateKeys, dependsOn: [cluster.ready, ...declared] })
+    ? new ConsumerService("consumer", {
+        plan,
+        consumer,
+        privateKeys,
+        stackId: cluster.stackId,
+        dependsOn: [cluster.ready, ...declared],
+      })
     : undefined;
   return {
     target: plan.target,

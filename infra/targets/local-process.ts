@@ -1,12 +1,16 @@
 // A dynamic provider for one detached process on this machine (a ZooKeeper
 // node, broker or service of the `local` target): it writes the files, starts the
-// process in its own session with a pid file, and returns only when the
-// process is ready; delete stops it and removes the directories it made.
+// process in its own session with a pid file and an `owner` marker, and
+// returns only when the process is ready; delete stops it and removes the
+// directories it made. Nothing of another stack is signalled or removed
+// (infra/targets/ownership.ts); a cluster that is gone is still destroyed.
 //
 // Pulumi serializes these functions into the state, so they require their
 // modules inside each method and capture nothing but plain values.
 import * as pulumi from "@pulumi/pulumi";
 import { contentOf } from "../../lib/file-content";
+import { checkStart, cmdlineOf, listensOn, liveStartTime, pidsRunning, readMarker, writeMarkers } from "./local-host";
+import { isOurProcess, ownerOf, recordedStartTime } from "./ownership";
 import { RESTART_KEYS, diffProcess, type ProcessInputs } from "./process-spec";
 import { waitUntilReady } from "./readiness";
 
@@ -14,21 +18,32 @@ export type LocalProcessInputs = ProcessInputs;
 
 export interface LocalProcessOutputs extends LocalProcessInputs {
   readonly pid: number;
+  /** Field 22 of /proc/<pid>/stat when started; absent in state of older versions. */
+  readonly startTime?: string;
 }
 
 type Inputs = { [K in keyof LocalProcessInputs]: pulumi.Input<LocalProcessInputs[K]> };
 
-async function start(inputs: LocalProcessInputs): Promise<number> {
+const configFileOf = (s: LocalProcessInputs): string => s.args[s.args.length - 1] ?? "\u0000";
+
+async function gone(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (liveStartTime(pid) !== undefined) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return true;
+}
+
+function spawnDetached(inputs: LocalProcessInputs, outFile: string): number {
   const fs = require("node:fs") as typeof import("node:fs");
   const path = require("node:path") as typeof import("node:path");
   const { spawn } = require("node:child_process") as typeof import("node:child_process");
-
   for (const d of [inputs.workDir, ...inputs.dirs]) fs.mkdirSync(d, { recursive: true });
   for (const [file, content] of Object.entries(inputs.files)) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, contentOf(content));
   }
-  const outFile = path.join(inputs.workDir, "process.out");
   const out = fs.openSync(outFile, "a");
   // detached: a session of its own (setsid), so the process outlives `pulumi up`.
   const child = spawn(inputs.command, inputs.args, {
@@ -38,18 +53,18 @@ async function start(inputs: LocalProcessInputs): Promise<number> {
   });
   fs.closeSync(out);
   child.unref();
-  const pid = child.pid;
-  if (pid === undefined) throw new Error(`${inputs.label}: could not start ${inputs.command}`);
-  fs.writeFileSync(path.join(inputs.workDir, "pid"), `${pid}\n`);
+  if (child.pid === undefined) throw new Error(`${inputs.label}: could not start ${inputs.command}`);
+  fs.writeFileSync(path.join(inputs.workDir, "pid"), `${child.pid}\n`);
+  return child.pid;
+}
 
-  const alive = (): boolean => {
-    try {
-      process.kill(pid, 0);
-      return fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0] !== "Z";
-    } catch {
-      return false;
-    }
-  };
+/** Starts the process (checkStart first) and waits until it, not another, is ready. */
+async function start(inputs: LocalProcessInputs): Promise<{ pid: number; startTime: string }> {
+  const fs = require("node:fs") as typeof import("node:fs");
+  const path = require("node:path") as typeof import("node:path");
+  const outFile = path.join(inputs.workDir, "process.out");
+  const pid = spawnDetached(inputs, outFile);
+  const startTime = liveStartTime(pid) ?? "";
   const tail = (): string => {
     try {
       return `(${outFile})\n${fs.readFileSync(outFile, "utf8").trimEnd().split("\n").slice(-15).join("\n")}`;
@@ -58,11 +73,15 @@ async function start(inputs: LocalProcessInputs): Promise<number> {
     }
   };
   try {
+    if (inputs.stackId !== undefined) {
+      writeMarkers([inputs.workDir, ...inputs.dirs], { stackId: inputs.stackId, label: inputs.label, pid, startTime });
+    }
     await waitUntilReady(inputs.ready, {
       label: inputs.label,
       timeoutMs: inputs.readyTimeoutMs,
-      alive: async () => alive(),
+      alive: async () => liveStartTime(pid) === startTime,
       tail: async () => tail(),
+      owns: async () => (inputs.listens ?? []).every((at) => listensOn(pid, at)),
     });
   } catch (err) {
     try {
@@ -70,25 +89,30 @@ async function start(inputs: LocalProcessInputs): Promise<number> {
     } catch {
       // gone
     }
+    await gone(pid, 5_000);
     throw err;
   }
-  return pid;
+  return { pid, startTime };
 }
 
-/** Stops the process if it is still the one we started; waits for it to exit. */
-async function stop(state: LocalProcessOutputs, graceMs: number): Promise<void> {
-  const fs = require("node:fs") as typeof import("node:fs");
-  const ours = (): boolean => {
-    try {
-      const cmdline = fs.readFileSync(`/proc/${state.pid}/cmdline`, "utf8");
-      const stat = fs.readFileSync(`/proc/${state.pid}/stat`, "utf8");
-      // The pid may have been reused: check it still runs our config file.
-      return stat.split(") ")[1]?.[0] !== "Z" && cmdline.includes(state.args[state.args.length - 1] ?? "\u0000");
-    } catch {
-      return false;
-    }
-  };
-  if (!ours()) return;
+/**
+ * Stops the process if it is still the one we started (same pid and start
+ * time; older state: same config file) and waits for it to exit. A pid that
+ * is gone or reused is left alone. "foreign" when the work directory carries
+ * another stack's marker: nothing is signalled.
+ */
+async function stop(state: LocalProcessOutputs, graceMs: number): Promise<"stopped" | "foreign"> {
+  const marker = readMarker(state.workDir);
+  if (ownerOf(marker, state.stackId) === "foreign") return "foreign";
+  const recorded = recordedStartTime(state, marker);
+  const ours = (): boolean =>
+    isOurProcess({
+      pid: state.pid,
+      recordedStartTime: recorded,
+      liveStartTime: liveStartTime(state.pid),
+      runsOurConfig: cmdlineOf(state.pid).includes(configFileOf(state)),
+    });
+  if (!ours()) return "stopped";
   const signal = (sig: NodeJS.Signals): void => {
     try {
       process.kill(-state.pid, sig); // the whole session's group
@@ -102,22 +126,37 @@ async function stop(state: LocalProcessOutputs, graceMs: number): Promise<void> 
   };
   signal("SIGTERM");
   const deadline = Date.now() + graceMs;
-  while (ours()) {
-    if (Date.now() > deadline) {
-      signal("SIGKILL");
-      const killDeadline = Date.now() + 5_000;
-      while (ours() && Date.now() < killDeadline) await new Promise((r) => setTimeout(r, 50));
-      break;
-    }
-    await new Promise((r) => setTimeout(r, 50));
+  while (ours() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (ours()) {
+    signal("SIGKILL");
+    const killDeadline = Date.now() + 5_000;
+    while (ours() && Date.now() < killDeadline) await new Promise((r) => setTimeout(r, 50));
   }
+  return "stopped";
 }
 
+/**
+ * Removes the process's directories that are ours (our marker, or none: made
+ * before markers), then their empty parents up to cleanupRoot. Nothing is
+ * removed while a process still runs our config file: it is not ours to take
+ * the data from (e.g. another checkout's broker on the same paths).
+ */
 function removeDirs(state: LocalProcessInputs): void {
   const fs = require("node:fs") as typeof import("node:fs");
   const path = require("node:path") as typeof import("node:path");
+  const running = pidsRunning(configFileOf(state));
+  if (running.length > 0) {
+    console.warn(
+      `${state.label}: pid ${running.join(", ")} still runs from ${state.workDir}; its directories are kept`,
+    );
+    return;
+  }
   const root = path.resolve(state.cleanupRoot);
   for (const d of [...state.dirs, state.workDir]) {
+    if (ownerOf(readMarker(d), state.stackId) === "foreign") {
+      console.warn(`${state.label}: ${d} belongs to another stack; kept`);
+      continue;
+    }
     fs.rmSync(d, { recursive: true, force: true });
     // Then the parents this stack made, while they are empty and inside the root.
     for (let p = path.dirname(path.resolve(d)); p.startsWith(root); p = path.dirname(p)) {
@@ -131,11 +170,17 @@ function removeDirs(state: LocalProcessInputs): void {
   }
 }
 
+const foreignMessage = (s: LocalProcessInputs): string => {
+  const m = readMarker(s.workDir);
+  return `${s.label}: ${s.workDir} belongs to another stack (stack id ${m?.stackId}, pid ${m?.pid})`;
+};
+
 export const localProcessProvider: pulumi.dynamic.ResourceProvider<LocalProcessInputs, LocalProcessOutputs> = {
   async create(inputs) {
+    checkStart(inputs); // refuses before anything is written
     try {
-      const pid = await start(inputs);
-      return { id: `${inputs.workDir}`, outs: { ...inputs, pid } satisfies LocalProcessOutputs };
+      const started = await start(inputs);
+      return { id: `${inputs.workDir}`, outs: { ...inputs, ...started } satisfies LocalProcessOutputs };
     } catch (err) {
       // Nothing half-made: the process (if any) is killed above; remove what we wrote.
       removeDirs(inputs);
@@ -148,15 +193,19 @@ export const localProcessProvider: pulumi.dynamic.ResourceProvider<LocalProcessI
   },
 
   async update(_id, olds, news) {
-    await stop(olds, 30_000);
-    const pid = await start(news);
-    return { outs: { ...news, pid } satisfies LocalProcessOutputs };
+    if ((await stop(olds, 30_000)) === "foreign") throw new Error(`${foreignMessage(olds)}: not restarted`);
+    checkStart(news);
+    const started = await start(news);
+    return { outs: { ...news, ...started } satisfies LocalProcessOutputs };
   },
 
   async delete(_id, state) {
     // The data goes too, so a long controlled shutdown buys nothing: a short
     // grace (leaders move if they can), then SIGKILL. Restarts (update) wait longer.
-    await stop(state, 5_000);
+    if ((await stop(state, 5_000)) === "foreign") {
+      console.warn(`${foreignMessage(state)}: left running and dropped from this stack's state`);
+      return;
+    }
     removeDirs(state);
   },
 };

@@ -47,7 +47,11 @@ export class LocalTarget implements Target {
     const inputs = hostProcess(this.plan, spec, { libsDir: this.libsDir, node: process.execPath });
     return new LocalProcess(
       this.names(spec).resource,
-      { ...inputs, readyTimeoutMs: READY_TIMEOUT_MS[spec.role] },
+      {
+        ...inputs,
+        readyTimeoutMs: READY_TIMEOUT_MS[spec.role],
+        ...(this.scope.stackId === undefined ? {} : { stackId: this.scope.stackId }),
+      },
       { parent: this.scope.parent, ...(opts.dependsOn ? { dependsOn: opts.dependsOn } : {}) },
     );
   }

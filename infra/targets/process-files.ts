@@ -108,6 +108,18 @@ function readinessOf(plan: ClusterPlan, spec: ProcessSpec): Readiness {
   }
 }
 
+/** Where the process listens: ZooKeeper's client port, the broker's and the service's port. */
+function listensOf(spec: ProcessSpec): ProcessInputs["listens"] {
+  switch (spec.role) {
+    case "zookeeper":
+      return [{ host: spec.node.address, port: spec.node.clientPort }];
+    case "broker":
+      return [{ host: spec.broker.address, port: spec.broker.port }];
+    case "service":
+      return [{ host: spec.host.address, port: spec.port }];
+  }
+}
+
 function requireLibs(runtime: HostRuntime, spec: ProcessSpec): string {
   if (runtime.libsDir === undefined) {
     throw new Error(`${processLabel(spec)}: no Kafka release on its host (installRelease first)`);
@@ -133,5 +145,6 @@ export function hostProcess(plan: ClusterPlan, spec: ProcessSpec, runtime: HostR
     command: p.command,
     args: p.args,
     ready: readinessOf(plan, spec),
+    listens: listensOf(spec),
   };
 }

@@ -4,6 +4,7 @@
 // Both providers are serialized by Pulumi with the functions they call from
 // here: these capture nothing but plain values and require nothing.
 import type { FileContent } from "../../lib/file-content";
+import type { Endpoint } from "./ownership";
 import type { Readiness } from "./readiness";
 
 export interface ProcessInputs {
@@ -23,7 +24,18 @@ export interface ProcessInputs {
   readonly ready: Readiness;
   /** How long to wait for readiness. */
   readonly readyTimeoutMs: number;
+  /** The stack's identity (StackIdentity), written in the `owner` marker of every directory it starts a process in. */
+  readonly stackId?: string;
+  /** Where the process listens: held by another process, the start is refused; ready only when ours holds it. */
+  readonly listens?: Endpoint[];
 }
+
+/**
+ * Inputs added after stacks were deployed without them: a value missing from
+ * the old state is no change (a deployed process is neither restarted nor
+ * replaced by this program's upgrade); a value that changes restarts it.
+ */
+export const ADDED_KEYS: readonly string[] = ["stackId", "listens"];
 
 /** Inputs whose change restarts the process in place; a change of any other input replaces it. */
 export const RESTART_KEYS: readonly string[] = [
@@ -34,6 +46,7 @@ export const RESTART_KEYS: readonly string[] = [
   "ready",
   "readyTimeoutMs",
   "cleanupRoot",
+  ...ADDED_KEYS,
 ];
 
 /**
@@ -42,7 +55,12 @@ export const RESTART_KEYS: readonly string[] = [
  * changes nothing that runs, and must not restart or replace a process.
  */
 export function changedInputs(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
-  return Object.keys(news).filter((k) => k !== "__provider" && JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
+  return Object.keys(news).filter(
+    (k) =>
+      k !== "__provider" &&
+      !(ADDED_KEYS.includes(k) && olds[k] === undefined) &&
+      JSON.stringify(olds[k]) !== JSON.stringify(news[k]),
+  );
 }
 
 /** A process provider's diff: restart in place for `restartKeys`, otherwise replace, stopping the old one first. */

@@ -1,6 +1,6 @@
 // Waiting for a started process to be ready, from the machine running Pulumi:
 // a TCP port that accepts connections (ZooKeeper) or a broker id registered
-// in ZooKeeper (Kafka). Used inside dynamic providers, so modules are
+// in ZooKeeper (Kafka), while the process we started is alive and holds its port. Used inside dynamic providers, so modules are
 // required inside the functions and only plain values are captured; what it
 // imports from lib/ is written the same way and serialized with it.
 import { waitFor } from "../../lib/poll";
@@ -18,6 +18,11 @@ export interface WaitOptions {
   readonly alive: () => Promise<boolean>;
   /** The last lines of the process's output, for error messages. */
   readonly tail: () => Promise<string>;
+  /**
+   * Whether the process we started is the one that answers (it holds its
+   * ports): a port or broker id answered by another process is not ready.
+   */
+  readonly owns?: () => Promise<boolean>;
 }
 
 function tcpOpen(host: string, port: number): Promise<boolean> {
@@ -41,8 +46,9 @@ async function brokerRegistered(connect: string, id: number): Promise<boolean> {
 
 /** Polls every 200 ms until ready; throws with the output tail if the process dies or time runs out. */
 export async function waitUntilReady(ready: Readiness, opts: WaitOptions): Promise<void> {
-  const check = (): Promise<boolean> =>
+  const answers = (): Promise<boolean> =>
     ready.kind === "tcp" ? tcpOpen(ready.host, ready.port) : brokerRegistered(ready.zookeeperConnect, ready.brokerId);
+  const check = async (): Promise<boolean> => (await answers()) && (opts.owns ? await opts.owns() : true);
   const tail = async (): Promise<string> => `; last output:\n${await opts.tail()}`;
   await waitFor(check, {
     timeoutMs: opts.timeoutMs,

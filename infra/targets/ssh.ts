@@ -87,6 +87,7 @@ export class SshTarget implements Target {
         serviceManager: this.plan.serviceManager,
         ...inputs,
         readyTimeoutMs: READY_TIMEOUT_MS[spec.role],
+        ...(this.scope.stackId === undefined ? {} : { stackId: this.scope.stackId }),
       },
       { parent: this.scope.parent, dependsOn: [...(installed ? [installed.install] : []), ...(opts.dependsOn ?? [])] },
     );

@@ -78,6 +78,8 @@ export interface TargetScope {
   readonly parent: pulumi.Resource;
   /** ssh: each host's private key by host name (secrets). */
   readonly privateKeys?: Readonly<Record<string, pulumi.Input<string>>>;
+  /** The stack's identity (StackIdentity): local and ssh processes write it in their `owner` markers. */
+  readonly stackId?: pulumi.Input<string>;
 }
 
 export function createTarget(plan: ClusterPlan, scope: TargetScope): Target {

@@ -1,8 +1,9 @@
 // `pulumi up` of a local stack on addresses of its own: ZooKeeper ensemble and
 // three brokers, checked with Kafka's TopicCommand and kcat; a second up
-// changes nothing; a removed or renamed topic stays in Kafka with its messages
-// unless its deployed declaration allowed data loss; destroy leaves no
-// process, port or directory behind.
+// changes nothing; each directory carries the stack's owner marker; a removed
+// or renamed topic stays in Kafka with its messages unless its deployed
+// declaration allowed data loss; destroy leaves no process, port or directory
+// behind.
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
@@ -191,6 +192,23 @@ describe("local stack, end to end", () => {
     expect(stdout).toMatch(/Resources:\s+\d+ unchanged\s*\n\s*\n/);
     // No runtime warnings in the user's output (kafkajs's negative timers on Node 24 were one).
     expect(stdout).not.toMatch(/\(node:\d+\)|Warning:/);
+  });
+
+  it("every process's run and data directories carry the stack's owner marker, with its pid and start time", async () => {
+    const state = JSON.parse((await pulumi(["stack", "export"])).stdout);
+    const resources = state.deployment.resources as Array<{ type: string; outputs: Record<string, never> }>;
+    const stackId = resources.find((r) => r.type.endsWith(":StackIdentity"))!.outputs.stackId;
+    expect(stackId).toMatch(/^e2e-[0-9a-f]{16}$/);
+    const processes = resources.filter((r) => r.type.endsWith(":LocalProcess"));
+    expect(processes.length).toBeGreaterThanOrEqual(6);
+    for (const { outputs: o } of processes) {
+      const startTime = fs.readFileSync(`/proc/${o.pid}/stat`, "utf8").split(") ")[1]!.split(" ")[19];
+      expect(o.startTime).toBe(startTime);
+      for (const dir of [o.workDir, ...(o.dirs as string[])]) {
+        const marker = JSON.parse(fs.readFileSync(path.join(dir, "owner"), "utf8"));
+        expect(marker).toEqual({ stackId, label: o.label, pid: o.pid, startTime });
+      }
+    }
   });
 
   it("a topic's state is small: its provider is a loader, not the provider's code", async () => {

@@ -2,8 +2,9 @@
 // addresses 127.0.40.1-3, one per host (support/sshd.ts): `pulumi up`
 // uploads a Kafka release tarball and starts ZooKeeper, the brokers and the
 // consumer service over SSH as plain processes (no systemd here); Kafka's
-// TopicCommand and kcat see the cluster; a second up changes nothing;
-// destroy leaves no process, port or directory behind.
+// TopicCommand and kcat see the cluster; a second up changes nothing; every
+// directory carries the stack's owner marker; destroy, with a broker killed
+// and its directories gone, leaves no process, port or directory behind.
 import { execFile } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
@@ -175,7 +176,26 @@ describe("ssh stack, end to end", () => {
     expect(stdout).toMatch(/Resources:\s+\d+ unchanged\s*\n\s*\n/);
   });
 
-  it("destroy stops every service, frees the ports and removes what it installed", async () => {
+  it("every process's run and data directories carry the stack's owner marker, with the pid it runs as", async () => {
+    const state = JSON.parse((await pulumi(["stack", "export"])).stdout);
+    const processes = state.deployment.resources.filter((r: { type: string }) => r.type.endsWith(":RemoteProcess"));
+    const stackId = state.deployment.resources.find((r: { type: string }) => r.type.endsWith(":StackIdentity")).outputs
+      .stackId;
+    expect(stackId).toMatch(/^ssh-[0-9a-f]{16}$/);
+    expect(processes).toHaveLength(7);
+    for (const { outputs: o } of processes as Array<{ outputs: Record<string, never> }>) {
+      for (const dir of [o.workDir, ...(o.dirs as string[])]) {
+        const marker = JSON.parse(fs.readFileSync(path.join(dir, "owner"), "utf8"));
+        expect(marker).toEqual({ stackId, label: o.label, pid: o.pid, startTime: o.startTime });
+      }
+    }
+  });
+
+  it("destroy stops every service, frees the ports and removes what it installed, with a broker killed and its directories gone", async () => {
+    // Broken before destroy: broker 3 SIGKILLed, its run and log directories removed.
+    const broker3 = (await stackProcesses()).find((l) => l.includes("kafka.Kafka") && l.includes("/hadoop-dn2/"));
+    process.kill(Number(broker3!.trim().split(/\s+/)[0]), "SIGKILL");
+    for (const d of ["run/kafka", "kafka-logs"]) fs.rmSync(path.join(dataDir, "hadoop-dn2", d), { recursive: true });
     await pulumi(["destroy", "--yes", "--skip-preview"]);
     expect(await stackProcesses()).toEqual([]);
     for (const a of ADDRESSES) {

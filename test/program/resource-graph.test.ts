@@ -61,6 +61,7 @@ async function registered(stack: string, config: Record<string, unknown>): Promi
         const state: Record<string, unknown> = { ...args.inputs };
         if (args.type === "docker:index/remoteImage:RemoteImage") state.imageId = `sha256:${String(args.inputs.name)}`;
         if (args.type.endsWith(":ClusterReady")) state.controller = 1;
+        if (args.type.endsWith(":StackIdentity")) state.stackId = `${String(args.inputs.stack)}-0123456789abcdef`;
         return { id: `${args.name}-id`, state };
       },
       call: (args) => args.inputs,

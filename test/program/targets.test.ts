@@ -100,6 +100,10 @@ describe("Target", () => {
       "replace",
     ]);
     expect(["restart", "envs", "uploads"].map((k) => docker.changeOf(k))).toEqual(["live", "replace", "replace"]);
+    // The stack's identity and the ports, added later: a changed value restarts in place (missing before: no change).
+    expect(["stackId", "listens"].flatMap((k) => [local.changeOf(k), ssh.changeOf(k)])).toEqual(
+      Array(4).fill("restart"),
+    );
     const olds: Record<string, unknown> = {
       label: "l",
       workDir: "/w",

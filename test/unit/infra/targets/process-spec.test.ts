@@ -4,6 +4,7 @@ import { localProcessProvider } from "../../../../infra/targets/local-process";
 import { RESTART_KEYS, diffProcess } from "../../../../infra/targets/process-spec";
 import { REMOTE_RESTART_KEYS, remoteProcessProvider } from "../../../../infra/targets/remote-process";
 import { remoteKafkaInstallProvider } from "../../../../infra/targets/remote-install";
+import { stackIdentityProvider } from "../../../../infra/stack-identity";
 
 const inputs = {
   label: "hadoop-nn kafka broker 1",
@@ -94,4 +95,33 @@ describe("the process providers as Pulumi serializes them", () => {
       expect(text).not.toMatch(/require\("\.\.?\//);
     }, 30_000);
   }
+});
+
+describe("the stack identity", () => {
+  it("is made once: random, prefixed with the stack's name, and never changed by a diff", async () => {
+    const a = await stackIdentityProvider.create!({ stack: "local" });
+    const b = await stackIdentityProvider.create!({ stack: "local" });
+    expect(a.outs!.stackId).toMatch(/^local-[0-9a-f]{16}$/);
+    expect(a.outs!.stackId).not.toBe(b.outs!.stackId);
+    expect(a.id).toBe(a.outs!.stackId);
+    expect(await stackIdentityProvider.diff!(a.id, a.outs!, { stack: "renamed" })).toEqual({ changes: false });
+  });
+
+  it("serializes without the project's modules", async () => {
+    const { text } = await pulumi.runtime.serializeFunction(() => stackIdentityProvider, { allowSecrets: false });
+    expect(text).not.toMatch(/require\("\.\.?\//);
+  }, 30_000);
+});
+
+describe("inputs added after stacks were deployed", () => {
+  it("a stack id or ports missing from the old state are no change; once there, a change restarts", () => {
+    const news = { ...inputs, stackId: "local-1", listens: [{ host: "127.0.10.1", port: 9092 }] };
+    expect(diffProcess(inputs, news, RESTART_KEYS).changes).toBe(false);
+    expect(diffProcess(news, { ...news, stackId: "local-2" }, RESTART_KEYS)).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: true,
+    });
+    expect(diffProcess(news, { ...news, listens: [] }, REMOTE_RESTART_KEYS).replaces).toEqual([]);
+  });
 });
