@@ -12,7 +12,11 @@ import {
   TumblingWindows,
   WindowHistory,
   type ClosedWindow,
+  type WindowLimits,
 } from "./windows";
+
+/** Words over all kept windows: with MAX_WORD_LENGTH, a bound on the history's memory (a few MB). */
+const HISTORY_MAX_WORDS = 20_000;
 
 export interface StreamOptions {
   readonly kafka: Kafka;
@@ -20,6 +24,7 @@ export interface StreamOptions {
   readonly groupId: string;
   readonly windowMs: number;
   readonly windowsKept: number;
+  readonly limits: WindowLimits;
   readonly outputTopic: string | undefined;
   readonly logger: Logger;
   /** Hooks for metrics. */
@@ -58,8 +63,8 @@ export class WordCountStream {
   private running = false;
 
   constructor(private readonly opts: StreamOptions) {
-    this.windows = new TumblingWindows(opts.windowMs);
-    this.history = new WindowHistory(opts.windowsKept);
+    this.windows = new TumblingWindows(opts.windowMs, opts.limits);
+    this.history = new WindowHistory(opts.windowsKept, Math.max(HISTORY_MAX_WORDS, opts.limits.topWords));
     this.consumer = opts.kafka.consumer({
       groupId: opts.groupId,
       // Batches big enough to drain a backlog fast, small enough that decoded
@@ -185,7 +190,8 @@ export class WordCountStream {
         window: { start: new Date(w.start).toISOString(), end: new Date(w.end).toISOString() },
         messages: w.messages,
         words: w.words,
-        distinct: Object.keys(w.counts).length,
+        distinct: w.distinctWords,
+        ...(w.maxUndercount > 0 ? { maxUndercount: w.maxUndercount } : {}),
         top,
       },
       "window closed",

@@ -46,9 +46,12 @@ async function produce(words: string[]): Promise<void> {
   await producer.send({ topic: TOPIC, acks: -1, messages: words.map((w) => ({ value: w })) });
 }
 
+/** /stats with every kept window's words (it shows the top 100 of each by default). */
+const STATS = "/stats?top=1000";
+
 /** Word -> total count over the windows /stats keeps. */
 async function countedWords(svc: ServiceProcess): Promise<Map<string, number>> {
-  const { body } = await getJson(`${svc.baseUrl}/stats`);
+  const { body } = await getJson(`${svc.baseUrl}${STATS}`);
   const total = new Map<string, number>();
   for (const w of body.windows as Array<{ counts: Record<string, number> }>) {
     for (const [k, v] of Object.entries(w.counts)) total.set(k, (total.get(k) ?? 0) + v);
@@ -199,7 +202,7 @@ describe("consumer service on a real cluster", () => {
     const producedAt = Date.now();
     await produce([`${word} Kafka`]);
     await waitForWords(service!, [word]);
-    const { body } = await getJson(`${service!.baseUrl}/stats`);
+    const { body } = await getJson(`${service!.baseUrl}${STATS}`);
     const win = (body.windows as Array<{ start: number; end: number; counts: Record<string, number> }>).find(
       (w) => w.counts[word],
     );
