@@ -72,34 +72,49 @@ function route(endpoints: Endpoints, req: http.IncomingMessage, res: http.Server
   })().catch((err: unknown) => json(res, 500, { error: (err as Error).message }));
 }
 
+/** A connection this young may have its request on the way: it is never closed to make room. */
+const NEW_CONNECTION_MS = 250;
+
 /**
  * Connections in arrival order, each marked while a request on it is being
- * answered. When a new one fills the server, the oldest idle one (a client
- * still sending headers, or a keep-alive connection between requests) is
- * closed: slow clients cannot keep /health from a new client for the length
- * of the header timeout. Node.js refuses connections past maxConnections.
+ * answered. Node.js refuses connections past maxConnections; this keeps one
+ * place free for the next client by closing the oldest idle connection (one
+ * still sending its headers, or a keep-alive one between requests) whenever
+ * the server is full: when one arrives or is refused, and every 200 ms. Slow
+ * clients so cannot keep /health from a new client for the length of the
+ * header timeout.
  */
 function shedConnections(server: http.Server, max: number, onShed: (why: Shed) => void): void {
-  const busy = new Map<Socket, boolean>();
-  server.maxConnections = max;
-  server.on("drop", () => onShed("refused"));
-  server.on("connection", (socket: Socket) => {
-    busy.set(socket, false);
-    socket.once("close", () => busy.delete(socket));
-    if (busy.size < max) return;
-    for (const [s, answering] of busy) {
-      if (answering || s === socket) continue;
-      busy.delete(s);
+  const conns = new Map<Socket, { since: number; answering: boolean }>();
+  const makeRoom = (): void => {
+    if (conns.size < max) return;
+    const now = Date.now();
+    for (const [s, c] of conns) {
+      if (c.answering || now - c.since < NEW_CONNECTION_MS) continue;
+      conns.delete(s);
       s.destroy();
       onShed("evicted");
       return;
     }
+  };
+  server.maxConnections = max;
+  server.on("drop", () => {
+    onShed("refused");
+    makeRoom();
+  });
+  server.on("connection", (socket: Socket) => {
+    conns.set(socket, { since: Date.now(), answering: false });
+    socket.once("close", () => conns.delete(socket));
+    makeRoom();
   });
   server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const socket = req.socket;
-    if (busy.has(socket)) busy.set(socket, true);
-    res.once("close", () => busy.has(socket) && busy.set(socket, false));
+    const c = conns.get(req.socket);
+    if (!c) return;
+    c.answering = true;
+    res.once("close", () => (c.answering = false));
   });
+  const sweep = setInterval(makeRoom, 200).unref();
+  server.once("close", () => clearInterval(sweep));
 }
 
 export function createHttpServer(
