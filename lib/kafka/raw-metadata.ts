@@ -166,7 +166,7 @@ export function fetchRawMetadata(
     };
     const fail = (reason: MetadataFailure, message: string) => settle(new MetadataRequestError(reason, message));
     const timer = setTimeout(() => fail("timeout", `${where} timed out after ${timeoutMs} ms`), timeoutMs);
-    socket.once("error", (err) => fail("connection", `${where}: ${err.message}`));
+    socket.on("error", (err) => fail("connection", `${where}: ${err.message}`));
     socket.once("close", () =>
       fail("closed", `${where}: the broker closed the connection after ${received} bytes, before a whole answer`),
     );
