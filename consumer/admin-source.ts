@@ -6,6 +6,7 @@
 import { ConfigResourceTypes, type Admin, type Kafka } from "kafkajs";
 import type { Logger } from "pino";
 import type { PartitionView, SourceView } from "./health";
+import { withDeadline } from "../lib/deadline";
 import { fetchRawMetadataFromAny } from "../lib/kafka/raw-metadata";
 import { partitionKey } from "./windows";
 
@@ -60,6 +61,11 @@ export class AdminSource {
     const retry = { retries: 1, initialRetryTime: 200, maxRetryTime: 1_000 };
     this.configAdmin = opts.kafka.admin({ retry });
     this.offsetAdmin = opts.kafka.admin({ retry });
+  }
+
+  /** A kafkajs call that neither answers nor fails (kafkajs enforces its own 30 s) must not stop the poll loop. */
+  private deadline<T>(what: string, p: Promise<T>): Promise<T> {
+    return withDeadline(what, Math.max(10_000, 2 * this.opts.pollMs), p);
   }
 
   start(): void {
@@ -155,14 +161,17 @@ export class AdminSource {
 
   private async pollMinIsr(): Promise<void> {
     try {
-      const r = await this.configAdmin.describeConfigs({
-        includeSynonyms: false,
-        resources: this.opts.topics.map((name) => ({
-          type: ConfigResourceTypes.TOPIC,
-          name,
-          configNames: ["min.insync.replicas"],
-        })),
-      });
+      const r = await this.deadline(
+        "describeConfigs",
+        this.configAdmin.describeConfigs({
+          includeSynonyms: false,
+          resources: this.opts.topics.map((name) => ({
+            type: ConfigResourceTypes.TOPIC,
+            name,
+            configNames: ["min.insync.replicas"],
+          })),
+        }),
+      );
       const next: Record<string, number> = { ...this.minIsr };
       for (const res of r.resources) {
         const entry = res.configEntries.find((e) => e.configName === "min.insync.replicas");
@@ -183,10 +192,13 @@ export class AdminSource {
     const high: Record<string, number> = {};
     for (const topic of this.opts.topics) {
       try {
-        const [ends, group] = await Promise.all([
-          this.offsetAdmin.fetchTopicOffsets(topic),
-          this.offsetAdmin.fetchOffsets({ groupId: this.opts.groupId, topics: [topic] }),
-        ]);
+        const [ends, group] = await this.deadline(
+          `offsets of ${topic}`,
+          Promise.all([
+            this.offsetAdmin.fetchTopicOffsets(topic),
+            this.offsetAdmin.fetchOffsets({ groupId: this.opts.groupId, topics: [topic] }),
+          ]),
+        );
         const groupOffsets = new Map((group[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
         for (const e of ends) {
           const key = partitionKey(topic, e.partition);

@@ -37,9 +37,13 @@ const schema = z.object({
   CLIENT_ID: z.string().min(1, "must not be empty").default("kafka-cluster-consumer"),
   WINDOW_MS: int(100, 86_400_000).default(10_000),
   WINDOWS_KEPT: int(1, 10_000).default(20),
+  WINDOW_MAX_WORDS: int(100, 1_000_000).default(10_000),
+  WINDOW_TOP_WORDS: int(1, 10_000).default(1_000),
   OUTPUT_TOPIC: z.string().refine(isTopicName, "must be a Kafka topic name").optional(),
-  HTTP_HOST: z.string().min(1, "must not be empty").default("0.0.0.0"),
+  // Loopback unless told otherwise: every deployment sets it (stack/consumer-plan.ts, docker: 0.0.0.0).
+  HTTP_HOST: z.string().min(1, "must not be empty").default("127.0.0.1"),
   HTTP_PORT: int(0, 65535).default(8080),
+  HTTP_MAX_CONNECTIONS: int(4, 10_000).default(64),
   EXPECTED_BROKERS: int(1, 1000).default(3),
   ADMIN_POLL_MS: int(100, 600_000).default(2_000),
   STALE_AFTER_MS: int(100, 3_600_000).default(10_000),
@@ -59,9 +63,14 @@ export interface ServiceConfig {
   readonly clientId: string;
   readonly windowMs: number;
   readonly windowsKept: number;
+  /** Distinct words a window counts exactly (consumer/word-counts.ts). */
+  readonly windowMaxWords: number;
+  /** Words a closed window keeps and shows. */
+  readonly windowTopWords: number;
   readonly outputTopic: string | undefined;
   readonly httpHost: string;
   readonly httpPort: number;
+  readonly httpMaxConnections: number;
   readonly expectedBrokers: number;
   readonly adminPollMs: number;
   readonly staleAfterMs: number;
@@ -109,9 +118,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
     clientId: c.CLIENT_ID,
     windowMs: c.WINDOW_MS,
     windowsKept: c.WINDOWS_KEPT,
+    windowMaxWords: c.WINDOW_MAX_WORDS,
+    windowTopWords: c.WINDOW_TOP_WORDS,
     outputTopic: c.OUTPUT_TOPIC,
     httpHost: c.HTTP_HOST,
     httpPort: c.HTTP_PORT,
+    httpMaxConnections: c.HTTP_MAX_CONNECTIONS,
     expectedBrokers: c.EXPECTED_BROKERS,
     adminPollMs: c.ADMIN_POLL_MS,
     staleAfterMs: c.STALE_AFTER_MS,

@@ -68,7 +68,10 @@ export const OWN = {
   messages: m("wordcount_messages_total", "Messages in emitted word-count windows."),
   windowsClosed: m("wordcount_windows_closed_total", "Word-count windows closed and emitted."),
   lastWindowWords: m("wordcount_last_window_words", "Words in the latest closed window."),
-  lastWindowDistinct: m("wordcount_last_window_distinct_words", "Distinct words in the latest closed window."),
+  lastWindowDistinct: m(
+    "wordcount_last_window_distinct_words",
+    "Distinct words in the latest closed window (an estimate past its word limit).",
+  ),
   lastWindowEnd: m(
     "wordcount_last_window_end_timestamp_seconds",
     "End of the latest closed window, seconds since the epoch.",

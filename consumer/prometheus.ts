@@ -154,7 +154,7 @@ export function createMetrics(source: MetricsSource): ServiceMetrics {
       messages.inc(w.messages);
       windowsClosed.inc();
       g.lastWords.set(w.words);
-      g.lastDistinct.set(Object.keys(w.counts).length);
+      g.lastDistinct.set(w.distinctWords);
       g.lastEnd.set(w.end / 1000);
     },
     commitFailed: () => commitFailures.inc(),

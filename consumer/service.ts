@@ -5,8 +5,9 @@ import type { Logger } from "pino";
 import { AdminSource } from "./admin-source";
 import type { ServiceConfig } from "./config";
 import { evaluateHealth, evaluateReadiness, type HealthReport } from "./health";
-import { createHttpServer, listen, type Endpoints } from "./http";
+import { createHttpServer, DEFAULT_HTTP_LIMITS, listen, type Endpoints, type Shed } from "./http";
 import { createMetrics, type ServiceMetrics } from "./prometheus";
+import { parseStatsQuery, statsBody } from "./stats";
 import { WordCountStream } from "./stream";
 import { ZkSource } from "./zk-source";
 
@@ -82,8 +83,26 @@ function endpoints(report: () => HealthReport, stream: WordCountStream, metrics:
       const r = evaluateReadiness(stream.isJoined, report());
       return { ok: r.ready, body: r };
     },
-    stats: () => stream.stats(),
+    stats: (params) => {
+      const q = parseStatsQuery(params);
+      if ("error" in q) return { status: 400, body: { error: q.error } };
+      return { status: 200, body: statsBody(stream.stats(), q.query) };
+    },
     metrics: async () => ({ contentType: metrics.registry.contentType, text: await metrics.render() }),
+  };
+}
+
+/** Logs shed connections at most once per 10 s, with how many since the last line. */
+function shedLogger(logger: Logger): (why: Shed) => void {
+  const since = { refused: 0, evicted: 0 };
+  let last = 0;
+  return (why) => {
+    since[why]++;
+    if (Date.now() - last < 10_000) return;
+    last = Date.now();
+    logger.warn({ ...since }, "http connection limit reached: connections refused or closed");
+    since.refused = 0;
+    since.evicted = 0;
   };
 }
 
@@ -97,12 +116,17 @@ export function createService({ config, kafka, logger }: ServiceDeps): Service {
     groupId: config.groupId,
     windowMs: config.windowMs,
     windowsKept: config.windowsKept,
+    limits: { maxWords: config.windowMaxWords, topWords: config.windowTopWords },
     outputTopic: config.outputTopic,
     logger: logger.child({ part: "stream" }),
     onWindow: (w) => metrics.windowClosed(w),
     onCommitFailure: () => metrics.commitFailed(),
   });
-  const server = createHttpServer(endpoints(report, stream, metrics));
+  const server = createHttpServer(
+    endpoints(report, stream, metrics),
+    { ...DEFAULT_HTTP_LIMITS, maxConnections: config.httpMaxConnections },
+    shedLogger(logger.child({ part: "http" })),
+  );
   // Log health transitions even when nobody asks.
   let watchdog: NodeJS.Timeout | undefined;
 

@@ -12,7 +12,14 @@ import {
   TumblingWindows,
   WindowHistory,
   type ClosedWindow,
+  type WindowLimits,
 } from "./windows";
+
+/** Closed windows waiting for the output topic at most: past this, consuming pauses until it takes them. */
+const MAX_UNSENT = 50;
+
+/** Words over all kept windows: with MAX_WORD_LENGTH, a bound on the history's memory (a few MB). */
+const HISTORY_MAX_WORDS = 20_000;
 
 export interface StreamOptions {
   readonly kafka: Kafka;
@@ -20,6 +27,7 @@ export interface StreamOptions {
   readonly groupId: string;
   readonly windowMs: number;
   readonly windowsKept: number;
+  readonly limits: WindowLimits;
   readonly outputTopic: string | undefined;
   readonly logger: Logger;
   /** Hooks for metrics. */
@@ -56,10 +64,13 @@ export class WordCountStream {
   private ticker: NodeJS.Timeout | undefined;
   /** consumer.run() succeeded: pause() and commits are possible. */
   private running = false;
+  /** Paused because MAX_UNSENT windows wait for the output topic; since when (ms). */
+  private blockedSince: number | undefined;
+  private lastRetry = 0;
 
   constructor(private readonly opts: StreamOptions) {
-    this.windows = new TumblingWindows(opts.windowMs);
-    this.history = new WindowHistory(opts.windowsKept);
+    this.windows = new TumblingWindows(opts.windowMs, opts.limits);
+    this.history = new WindowHistory(opts.windowsKept, Math.max(HISTORY_MAX_WORDS, opts.limits.topWords));
     this.consumer = opts.kafka.consumer({
       groupId: opts.groupId,
       // Batches big enough to drain a backlog fast, small enough that decoded
@@ -133,7 +144,7 @@ export class WordCountStream {
         });
         this.running = true;
         const every = Math.max(20, Math.min(250, Math.floor(this.opts.windowMs / 4)));
-        this.ticker = setInterval(() => this.emit(this.windows.tick(Date.now())), every);
+        this.ticker = setInterval(() => this.onTick(), every);
         return;
       } catch (err) {
         const delayMs = Math.min(30_000, 1_000 * attempt);
@@ -185,7 +196,8 @@ export class WordCountStream {
         window: { start: new Date(w.start).toISOString(), end: new Date(w.end).toISOString() },
         messages: w.messages,
         words: w.words,
-        distinct: Object.keys(w.counts).length,
+        distinct: w.distinctWords,
+        ...(w.maxUndercount > 0 ? { maxUndercount: w.maxUndercount } : {}),
         top,
       },
       "window closed",
@@ -193,10 +205,38 @@ export class WordCountStream {
     this.history.push(w);
     this.opts.onWindow?.(w);
     this.unsent.push(w);
+    if (this.unsent.length >= MAX_UNSENT && this.blockedSince === undefined && this.running && !this.stopping) {
+      // Memory stays bounded while the output topic refuses windows: stop reading until it takes them.
+      this.blockedSince = Date.now();
+      this.consumer.pause(this.opts.topics.map((topic) => ({ topic })));
+      this.opts.logger.warn({ unsent: this.unsent.length }, "output topic is not taking windows; consuming paused");
+    }
+    this.sendAndCommit();
+  }
+
+  private sendAndCommit(): void {
     this.emitting = this.emitting.then(async () => {
       await this.send();
       await this.commit();
+      if (this.blockedSince !== undefined && this.unsent.length === 0 && !this.stopping) {
+        this.opts.logger.info(
+          { pausedMs: Date.now() - this.blockedSince },
+          "output topic takes windows again; consuming resumed",
+        );
+        this.blockedSince = undefined;
+        this.consumer.resume(this.opts.topics.map((topic) => ({ topic })));
+      }
     });
+  }
+
+  /** Closes a window that is over; while paused for the output topic, tries it again every 5 s (no window closes then). */
+  private onTick(): void {
+    const w = this.windows.tick(Date.now());
+    if (w) return this.emit(w);
+    if (this.blockedSince !== undefined && Date.now() - this.lastRetry >= 5_000) {
+      this.lastRetry = Date.now();
+      this.sendAndCommit();
+    }
   }
 
   private async send(): Promise<void> {

@@ -25,6 +25,9 @@ const schema = z.strictObject({
   topics: z.array(topicName).min(1).default(["Hello-Kafka"]),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
   maxHeapMb: z.number().int().min(32).max(65_536).default(DEFAULT_MAX_HEAP_MB),
+  // Unset: the service's own defaults (consumer/config.ts), and no change to a deployed env file.
+  maxWindowWords: z.number().int().min(100).max(1_000_000).optional(),
+  maxConnections: z.number().int().min(4).max(10_000).optional(),
 });
 
 export type ConsumerConfigInput = z.input<typeof schema>;
@@ -86,6 +89,8 @@ function serviceEnv(c: ConsumerConfig, plan: ClusterPlan, host: PlannedHost): Re
     EXPECTED_BROKERS: String(plan.brokers.length),
     LOG_LEVEL: c.logLevel,
     ...(c.outputTopic ? { OUTPUT_TOPIC: c.outputTopic } : {}),
+    ...(c.maxWindowWords !== undefined ? { WINDOW_MAX_WORDS: String(c.maxWindowWords) } : {}),
+    ...(c.maxConnections !== undefined ? { HTTP_MAX_CONNECTIONS: String(c.maxConnections) } : {}),
   };
 }
 

@@ -119,7 +119,29 @@ export function decodeMetadataResponse(buf: Buffer): { correlationId: number; me
 
 let nextCorrelationId = 1;
 
-/** Asks one broker; rejects on connection error, a bad answer or after timeoutMs. */
+/** Metadata answers for a few topics are kilobytes; a size prefix past this is not a metadata answer. */
+export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+
+/** Why a request failed: the socket failed, the broker closed it before answering, the deadline passed, or the answer was bad. */
+export type MetadataFailure = "connection" | "closed" | "timeout" | "bad-answer";
+
+export class MetadataRequestError extends Error {
+  constructor(
+    readonly reason: MetadataFailure,
+    message: string,
+  ) {
+    super(message);
+    this.name = "MetadataRequestError";
+  }
+}
+
+/**
+ * Asks one broker. Settles exactly once, within timeoutMs from the call
+ * whatever the broker does: it rejects on a connection error, a connection
+ * the broker closes before a whole answer, a bad or oversized answer, or the
+ * deadline (measured from the call, not from the last byte: a broker that
+ * trickles bytes cannot hold it open).
+ */
 export function fetchRawMetadata(
   host: string,
   port: number,
@@ -128,31 +150,45 @@ export function fetchRawMetadata(
   timeoutMs: number,
 ): Promise<RawMetadata> {
   const correlationId = nextCorrelationId++ & 0x7fffffff;
+  const where = `metadata request to ${host}:${port}`;
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host, port });
-    let data = Buffer.alloc(0);
-    const fail = (err: Error) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    let settled = false;
+    const settle = (err: Error | undefined, md?: RawMetadata): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
       socket.destroy();
-      reject(err);
+      if (err) reject(err);
+      else resolve(md!);
     };
-    socket.setTimeout(timeoutMs, () =>
-      fail(new Error(`metadata request to ${host}:${port} timed out after ${timeoutMs} ms`)),
+    const fail = (reason: MetadataFailure, message: string) => settle(new MetadataRequestError(reason, message));
+    const timer = setTimeout(() => fail("timeout", `${where} timed out after ${timeoutMs} ms`), timeoutMs);
+    socket.on("error", (err) => fail("connection", `${where}: ${err.message}`));
+    socket.once("close", () =>
+      fail("closed", `${where}: the broker closed the connection after ${received} bytes, before a whole answer`),
     );
-    socket.once("error", (err) => fail(new Error(`metadata request to ${host}:${port}: ${err.message}`)));
     socket.once("connect", () => socket.write(encodeMetadataRequest(correlationId, clientId, topics)));
     socket.on("data", (chunk: Buffer) => {
-      data = Buffer.concat([data, chunk]);
-      if (data.length < 4) return;
+      chunks.push(chunk);
+      received += chunk.length;
+      if (received < 4) return;
+      const data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received);
+      chunks.length = 0;
+      chunks.push(data);
       const size = data.readInt32BE(0);
-      if (data.length < 4 + size) return;
-      socket.destroy();
+      if (size < 0 || size > MAX_ANSWER_BYTES)
+        return fail("bad-answer", `bad metadata answer from ${host}:${port}: size ${size} bytes`);
+      if (received < 4 + size) return;
       try {
         const r = decodeMetadataResponse(data.subarray(4, 4 + size));
         if (r.correlationId !== correlationId)
           throw new Error(`correlation id ${r.correlationId}, expected ${correlationId}`);
-        resolve(r.metadata);
+        settle(undefined, r.metadata);
       } catch (err) {
-        reject(new Error(`bad metadata answer from ${host}:${port}: ${(err as Error).message}`));
+        fail("bad-answer", `bad metadata answer from ${host}:${port}: ${(err as Error).message}`);
       }
     });
   });

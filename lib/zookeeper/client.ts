@@ -41,6 +41,45 @@ export class ZooKeeperUnreachableError extends Error {
   }
 }
 
+/**
+ * A read ZooKeeper did not answer in time. The client queues a request made
+ * while it is disconnected until it reconnects, which may be never: every
+ * read here has a deadline (default 10 s), so a caller retries or reports
+ * instead of waiting for good.
+ */
+export class ZooKeeperTimeoutError extends Error {
+  readonly retriable = true;
+  constructor(
+    readonly path: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`ZooKeeper did not answer a read of ${path} within ${timeoutMs} ms`);
+    this.message ||= `ZooKeeper did not answer a read of ${path} within ${timeoutMs} ms`; // serialized: see above
+    this.name = "ZooKeeperTimeoutError";
+  }
+}
+
+/** Runs a request whose callback settles it; rejects with ZooKeeperTimeoutError if it has not after `timeoutMs`. */
+function withDeadline<T>(
+  path: string,
+  timeoutMs: number,
+  run: (resolve: (v: T | Promise<T>) => void, reject: (err: unknown) => void) => void,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new ZooKeeperTimeoutError(path, timeoutMs)), timeoutMs);
+    run(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (err) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
+  });
+}
+
 /** A client (fix applied), not yet connected: for callers that follow its state events themselves. */
 export function createZkClient(connect: string, opts: ZkClientOptions = {}): ZkClient {
   fixZookeeperClient();
@@ -88,8 +127,10 @@ export function isNoNode(err: unknown): boolean {
 }
 
 /** Whether the node exists. */
-export function exists(client: ZkClient, path: string): Promise<boolean> {
-  return new Promise((resolve, reject) => client.exists(path, (err, stat) => (err ? reject(err) : resolve(!!stat))));
+export function exists(client: ZkClient, path: string, timeoutMs = 10_000): Promise<boolean> {
+  return withDeadline(path, timeoutMs, (resolve, reject) =>
+    client.exists(path, (err, stat) => (err ? reject(err) : resolve(!!stat))),
+  );
 }
 
 /**
@@ -101,33 +142,44 @@ function whenMissing<T>(
   path: string,
   watcher: ZkWatcher | undefined,
   again: () => Promise<T | null>,
+  timeoutMs: number,
 ): Promise<T | null> {
   if (!watcher) return Promise.resolve(null);
-  return new Promise((resolve, reject) =>
+  return withDeadline<T | null>(path, timeoutMs, (resolve, reject) =>
     client.exists(path, watcher, (err, stat) => (err ? reject(err) : stat ? resolve(again()) : resolve(null))),
   );
 }
 
 /** The node's children; null when it does not exist. A watcher is armed on the node (or its creation). */
-export function getChildren(client: ZkClient, path: string, watcher?: ZkWatcher): Promise<string[] | null> {
-  return new Promise((resolve, reject) => {
+export function getChildren(
+  client: ZkClient,
+  path: string,
+  watcher?: ZkWatcher,
+  timeoutMs = 10_000,
+): Promise<string[] | null> {
+  return withDeadline<string[] | null>(path, timeoutMs, (resolve, reject) => {
     const answer = (err: Error | zookeeper.Exception | null, children: string[]): void => {
       if (!err) return resolve(children);
       if (!isNoNode(err)) return reject(err);
-      resolve(whenMissing(client, path, watcher, () => getChildren(client, path, watcher)));
+      resolve(whenMissing(client, path, watcher, () => getChildren(client, path, watcher, timeoutMs), timeoutMs));
     };
     if (watcher) client.getChildren(path, watcher, answer);
     else client.getChildren(path, answer);
   });
 }
 
-/** The node's data as UTF-8 ("" when it has none); null when it does not exist. Watchers as getChildren. */
-export function getData(client: ZkClient, path: string, watcher?: ZkWatcher): Promise<string | null> {
-  return new Promise((resolve, reject) => {
+/** The node's data as UTF-8 ("" when it has none); null when it does not exist. Watchers and deadline as getChildren. */
+export function getData(
+  client: ZkClient,
+  path: string,
+  watcher?: ZkWatcher,
+  timeoutMs = 10_000,
+): Promise<string | null> {
+  return withDeadline<string | null>(path, timeoutMs, (resolve, reject) => {
     const answer = (err: Error | zookeeper.Exception | null, data: Buffer | undefined): void => {
       if (!err) return resolve(data ? data.toString("utf8") : "");
       if (!isNoNode(err)) return reject(err);
-      resolve(whenMissing(client, path, watcher, () => getData(client, path, watcher)));
+      resolve(whenMissing(client, path, watcher, () => getData(client, path, watcher, timeoutMs), timeoutMs));
     };
     if (watcher) client.getData(path, watcher, answer);
     else client.getData(path, answer);
@@ -135,8 +187,13 @@ export function getData(client: ZkClient, path: string, watcher?: ZkWatcher): Pr
 }
 
 /** The node's data parsed as JSON; null when it does not exist or is empty. */
-export async function getJson<T>(client: ZkClient, path: string, watcher?: ZkWatcher): Promise<T | null> {
-  const text = await getData(client, path, watcher);
+export async function getJson<T>(
+  client: ZkClient,
+  path: string,
+  watcher?: ZkWatcher,
+  timeoutMs = 10_000,
+): Promise<T | null> {
+  const text = await getData(client, path, watcher, timeoutMs);
   return text ? (JSON.parse(text) as T) : null;
 }
 

@@ -1,5 +1,8 @@
 // The consumer service as a real child process against its own real cluster
 // (this file kills brokers and ZooKeeper, so it does not share the global one).
+import * as fs from "node:fs";
+import * as http from "node:http";
+import * as net from "node:net";
 import type { Admin, Producer } from "kafkajs";
 import { kafkajs } from "../../../lib/kafkajs";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -46,9 +49,12 @@ async function produce(words: string[]): Promise<void> {
   await producer.send({ topic: TOPIC, acks: -1, messages: words.map((w) => ({ value: w })) });
 }
 
+/** /stats with every kept window's words (it shows the top 100 of each by default). */
+const STATS = "/stats?top=1000";
+
 /** Word -> total count over the windows /stats keeps. */
 async function countedWords(svc: ServiceProcess): Promise<Map<string, number>> {
-  const { body } = await getJson(`${svc.baseUrl}/stats`);
+  const { body } = await getJson(`${svc.baseUrl}${STATS}`);
   const total = new Map<string, number>();
   for (const w of body.windows as Array<{ counts: Record<string, number> }>) {
     for (const [k, v] of Object.entries(w.counts)) total.set(k, (total.get(k) ?? 0) + v);
@@ -94,6 +100,19 @@ async function groupCoordinatedBy(broker: number): Promise<string> {
     if (offsets.find((o) => o.partitionId === p)?.replicas[0] === broker) return id;
   }
   throw new Error(`no group name coordinated by broker ${broker}`);
+}
+
+/** A GET on a connection of its own, closed after the answer: status and parsed body. */
+function getOnce(url: string, timeoutMs = 5_000): Promise<JsonAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { agent: false, timeout: timeoutMs }, (res) => {
+      let text = "";
+      res.setEncoding("utf8").on("data", (d: string) => (text += d));
+      res.on("end", () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+    });
+    req.on("timeout", () => req.destroy(new Error(`GET ${url} timed out after ${timeoutMs} ms`)));
+    req.on("error", reject);
+  });
 }
 
 const unique = (prefix: string, n: number): string[] =>
@@ -199,7 +218,7 @@ describe("consumer service on a real cluster", () => {
     const producedAt = Date.now();
     await produce([`${word} Kafka`]);
     await waitForWords(service!, [word]);
-    const { body } = await getJson(`${service!.baseUrl}/stats`);
+    const { body } = await getJson(`${service!.baseUrl}${STATS}`);
     const win = (body.windows as Array<{ start: number; end: number; counts: Record<string, number> }>).find(
       (w) => w.counts[word],
     );
@@ -324,6 +343,95 @@ describe("consumer service on a real cluster", () => {
       (a) => a.status === 200 && a.body.stale === false,
     );
   }, 150_000);
+
+  it("50k distinct words a window and 200 slow clients: bounded memory, heavy hitters counted, /health answering", async () => {
+    const topic = "wide-words";
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 3, replicationFactor: 3 }] });
+    // As deployed: the bundle with the 64 MB old-generation limit.
+    const wide = await startService(
+      {
+        ...serviceEnv,
+        TOPICS: topic,
+        CONSUME_TOPICS: topic,
+        GROUP_ID: `wide-${Date.now()}`,
+        WINDOW_MS: "10000",
+        HTTP_PORT: "18081",
+        LOG_LEVEL: "warn",
+      },
+      { asDeployed: true },
+    );
+    const slow: net.Socket[] = [];
+    try {
+      // 150k distinct ids in 1,500 messages of 100 words, each message also saying "kafka" once.
+      const rounds = 3;
+      for (let r = 0; r < rounds; r++) {
+        const messages = Array.from({ length: 500 }, (_, m) => ({
+          value: `kafka ${Array.from({ length: 100 }, (_, i) => `id${r}x${m}x${i}-${(m * 7919 + i) % 100_003}`).join(" ")}`,
+        }));
+        await producer.send({ topic, acks: -1, messages });
+      }
+      const [host, port] = [`${PREFIX}.1`, 18081];
+      for (let i = 0; i < 200; i++) {
+        const s = net.connect({ host, port });
+        s.on("error", () => undefined);
+        s.on("connect", () => s.write("GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: "));
+        slow.push(s);
+      }
+      const drip = setInterval(() => slow.forEach((s) => s.writable && s.write("a")), 200);
+      // A client arriving amid the burst of 200 may be refused (none is old enough to close yet); after it, none is.
+      await new Promise((r) => setTimeout(r, 1_000));
+      const pid = wide.child.pid!;
+      const status = (): string => fs.readFileSync(`/proc/${pid}/status`, "utf8");
+      const kb = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status())![1]);
+      let peakRss = 0;
+      try {
+        const body = await waitUntil(
+          "every message counted and its windows closed",
+          120_000,
+          async () => {
+            peakRss = Math.max(peakRss, kb("VmRSS"));
+            // /health answers through the slow clients.
+            const started = Date.now();
+            const h = await getOnce(`${wide.baseUrl}/health`);
+            expect([200, 503]).toContain(h.status);
+            expect(Date.now() - started).toBeLessThan(3_000);
+            const { body } = await getOnce(`${wide.baseUrl}/stats?top=5`);
+            return body.messages >= 1_500 && body.pendingMessages === 0 ? body : undefined;
+          },
+          500,
+        );
+        const windows = body.windows as Array<{
+          counts: Record<string, number>;
+          messages: number;
+          distinctWords: number;
+          maxUndercount: number;
+          omittedWords: number;
+        }>;
+        expect(windows.reduce((n, w) => n + w.messages, 0)).toBe(1_500);
+        const biggest = windows.reduce((a, b) => (b.distinctWords > a.distinctWords ? b : a));
+        // Most of it lands in one window; its distinct count is an estimate past 10k words.
+        expect(biggest.distinctWords).toBeGreaterThan(45_000);
+        expect(biggest.maxUndercount).toBeGreaterThan(0);
+        expect(biggest.omittedWords).toBeGreaterThan(40_000);
+        expect(Object.keys(biggest.counts)[0]).toBe("kafka");
+        expect(biggest.counts.kafka).toBeGreaterThanOrEqual(biggest.messages - biggest.maxUndercount);
+        expect(biggest.counts.kafka).toBeLessThanOrEqual(biggest.messages);
+      } finally {
+        clearInterval(drip);
+      }
+      expect(wide.child.exitCode).toBeNull();
+      expect(wide.output()).not.toContain("heap out of memory");
+      const hwm = kb("VmHWM");
+      console.log(
+        `wide-words service: peak RSS ${(hwm / 1024).toFixed(0)} MB (sampled ${(peakRss / 1024).toFixed(0)} MB)`,
+      );
+      expect(hwm / 1024).toBeLessThan(192);
+      expect(wide.output()).toContain("http connection limit reached");
+    } finally {
+      for (const s of slow) s.destroy();
+      await wide.stop("SIGKILL");
+    }
+  }, 300_000);
 
   it("refuses bad configuration with the variable and value", async () => {
     const { spawnSync } = await import("node:child_process");

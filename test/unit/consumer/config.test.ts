@@ -14,9 +14,12 @@ describe("consumer loadConfig", () => {
       clientId: "kafka-cluster-consumer",
       windowMs: 10_000,
       windowsKept: 20,
+      windowMaxWords: 10_000,
+      windowTopWords: 1_000,
       outputTopic: undefined,
-      httpHost: "0.0.0.0",
+      httpHost: "127.0.0.1",
       httpPort: 8080,
+      httpMaxConnections: 64,
       expectedBrokers: 3,
       adminPollMs: 2_000,
       staleAfterMs: 10_000,
@@ -91,5 +94,24 @@ describe("consumer loadConfig", () => {
     expect(problems({ OUTPUT_TOPIC: "." })).toEqual(['OUTPUT_TOPIC: must be a Kafka topic name, got "."']);
     expect(problems({ TOPICS: "x".repeat(250) })).toHaveLength(1);
     expect(problems({ TOPICS: "x".repeat(249), OUTPUT_TOPIC: "a.b_c-1" })).toEqual([]);
+  });
+
+  it("bounds the memory and connection limits, naming the variable and value", () => {
+    expect(loadConfig({ ...base, WINDOW_MAX_WORDS: "50000", HTTP_MAX_CONNECTIONS: "200" })).toMatchObject({
+      windowMaxWords: 50_000,
+      httpMaxConnections: 200,
+    });
+    const bad = () =>
+      loadConfig({ ...base, WINDOW_MAX_WORDS: "5", WINDOW_TOP_WORDS: "0", HTTP_MAX_CONNECTIONS: "1000000" });
+    expect(bad).toThrow(ConfigError);
+    try {
+      bad();
+    } catch (err) {
+      expect((err as ConfigError).problems).toEqual([
+        'WINDOW_MAX_WORDS: must be at least 100, got "5"',
+        'WINDOW_TOP_WORDS: must be at least 1, got "0"',
+        'HTTP_MAX_CONNECTIONS: must be at most 10000, got "1000000"',
+      ]);
+    }
   });
 });

@@ -44,6 +44,9 @@ async function ours(source: MetricsSource, windows = 0): Promise<string> {
       messages: 3,
       words: 7,
       counts: { a: 4, b: 3 },
+      distinctWords: 2,
+      omittedWords: 0,
+      maxUndercount: 0,
       commitOffsets: {},
     });
   }

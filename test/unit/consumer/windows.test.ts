@@ -105,6 +105,9 @@ describe("TumblingWindows", () => {
       messages: 2,
       words: 5,
       counts: { a: 2, b: 2, c: 1 },
+      distinctWords: 3,
+      omittedWords: 0,
+      maxUndercount: 0,
       commitOffsets: { "t/0": "6", "t/1": "8" },
     });
     expect(w.tick(5000)).toBeUndefined();
@@ -173,6 +176,18 @@ describe("TumblingWindows", () => {
   });
 });
 
+const window = {
+  start: 0,
+  end: 1,
+  messages: 0,
+  words: 0,
+  counts: {},
+  distinctWords: 0,
+  omittedWords: 0,
+  maxUndercount: 0,
+  commitOffsets: {},
+};
+
 describe("mergeOffsets and WindowHistory", () => {
   it("keeps the higher offset per partition", () => {
     expect(mergeOffsets({ "t/0": "10", "t/1": "3" }, { "t/0": "4", "t/2": "1" })).toEqual({
@@ -184,10 +199,26 @@ describe("mergeOffsets and WindowHistory", () => {
 
   it("keeps the newest windows first, up to its size", () => {
     const h = new WindowHistory(2);
-    const mk = (start: number) => ({ start, end: start + 1, messages: 0, words: 0, counts: {}, commitOffsets: {} });
+    const mk = (start: number) => ({ ...window, start, end: start + 1 });
     h.push(mk(1));
     h.push(mk(2));
     h.push(mk(3));
     expect(h.latest().map((w) => w.start)).toEqual([3, 2]);
+  });
+
+  it("drops the oldest windows once they list more than maxEntries words, keeping at least the newest", () => {
+    const h = new WindowHistory(10, 5);
+    const words = (start: number, n: number) => ({
+      ...window,
+      start,
+      counts: Object.fromEntries(Array.from({ length: n }, (_, i) => [`w${i}`, 1])),
+    });
+    h.push(words(1, 2));
+    h.push(words(2, 2));
+    expect(h.latest().map((w) => w.start)).toEqual([2, 1]);
+    h.push(words(3, 2));
+    expect(h.latest().map((w) => w.start)).toEqual([3, 2]);
+    h.push(words(4, 9));
+    expect(h.latest().map((w) => w.start)).toEqual([4]);
   });
 });
