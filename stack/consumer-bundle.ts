@@ -21,8 +21,8 @@ export const DEFAULT_MAX_HEAP_MB = 64;
  * is collected. A 1 MB semi-space keeps scavenges frequent and cheap, at no
  * cost in throughput here; the old-generation limit bounds what survives them
  * (window word tables, metadata). With the default, resident memory stays
- * near 125 MB while draining a backlog (bench/consume.ts); raise maxHeapMb
- * for windows with very large vocabularies.
+ * near 125 MB while draining a backlog (bench/consume.ts). A window's word
+ * table is bounded (maxWindowWords), so a large vocabulary needs no more heap.
  */
 export function serviceNodeFlags(maxHeapMb = DEFAULT_MAX_HEAP_MB): string[] {
   return ["--max-semi-space-size=1", `--max-old-space-size=${maxHeapMb}`];
