@@ -11,7 +11,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ClusterConfigError, planCluster } from "../../../infra/plan";
 import { dockerEndpoints } from "../../../infra/render-docker";
-import { kafkaLibsDir } from "../../../lib/toolchain";
+import { cacheDir, kafkaLibsDir } from "../../../lib/toolchain";
 import { renderedFiles, validConfig } from "./support/config-arbitraries";
 import { loadProperties } from "./support/java-properties";
 
@@ -119,8 +119,10 @@ describe("planCluster (properties)", () => {
 function parseConfigsClass(libs: string): string {
   const source = path.join(__dirname, "support", "ParseConfigs.java");
   const hash = crypto.createHash("sha256").update(fs.readFileSync(source)).digest("hex").slice(0, 16);
-  const dir = path.join(os.tmpdir(), `kafka-cluster-parse-configs-${hash}`);
+  // In the project's cache, not /tmp: kept between runs, removed with the cache.
+  const dir = path.join(cacheDir(), "test", `parse-configs-${hash}`);
   if (!fs.existsSync(path.join(dir, "ParseConfigs.class"))) {
+    fs.mkdirSync(path.dirname(dir), { recursive: true });
     const tmp = fs.mkdtempSync(`${dir}.part-`);
     execFileSync("javac", ["-d", tmp, "-cp", `${libs}/*`, source], { stdio: "pipe" });
     fs.rmSync(dir, { recursive: true, force: true });

@@ -29,15 +29,22 @@ public class ParseConfigs {
           r.put("zookeeperConnect", config.zkConnect());
         } else {
           // An ensemble member reads its myid from dataDir: give it one, in a directory of its own.
+          // Removed again afterwards: a test run leaves nothing behind.
           Path dir = Files.createTempDirectory("zookeeper-config-check");
-          Files.writeString(dir.resolve("myid"), args[i + 2]);
-          Properties checked = new Properties();
-          checked.putAll(props);
-          checked.setProperty("dataDir", dir.toString());
-          QuorumPeerConfig config = new QuorumPeerConfig();
-          config.parseProperties(checked);
-          r.put("clientPort", config.getClientPortAddress().getPort());
-          r.put("servers", config.getServers().size());
+          try {
+            Files.writeString(dir.resolve("myid"), args[i + 2]);
+            Properties checked = new Properties();
+            checked.putAll(props);
+            checked.setProperty("dataDir", dir.toString());
+            QuorumPeerConfig config = new QuorumPeerConfig();
+            config.parseProperties(checked);
+            r.put("clientPort", config.getClientPortAddress().getPort());
+            r.put("servers", config.getServers().size());
+          } finally {
+            try (var files = Files.walk(dir)) {
+              files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+          }
         }
       } catch (Exception e) {
         r.put("error", e.toString());
