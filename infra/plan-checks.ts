@@ -76,6 +76,14 @@ export function checkHosts(parsed: ParsedConfig, report: Report): void {
       if (!h.privateKey) {
         report(["hosts", i, "privateKey"], 'is required for target "ssh" (set it with --secret)', undefined);
       }
+      if (!h.hostKey && parsed.ok.insecureIgnoreHostKey && parsed.cfg.insecureIgnoreHostKey !== true) {
+        report(
+          ["hosts", i, "hostKey"],
+          `is required for target "ssh": the host's public key, "<type> <base64>" (ssh-keyscan -t ed25519 ${h.address}, ` +
+            "without the host name it writes first), or set kafka-cluster:insecureIgnoreHostKey: true to accept any",
+          undefined,
+        );
+      }
     });
   }
 }

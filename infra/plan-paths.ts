@@ -29,8 +29,15 @@ function urlProblem(url: string): string | undefined {
   if (hasControlCharacter(url)) return NO_CONTROL_CHARACTERS;
   // The WHATWG parser drops tabs and line breaks silently: checked above, on the text as given.
   if (!URL.canParse(url)) return "must be a URL";
-  const { protocol } = new URL(url);
+  const { protocol, username, password } = new URL(url);
   if (protocol !== "https:" && protocol !== "file:") return 'must be an "https:" URL (or "file:" on the host)';
+  if (username !== "" || password !== "") {
+    // Stack config and state keep a URL in plain text, and hosts log their command lines.
+    return (
+      'must not hold a user name or password ("user:secret@"): serve the tarball where hosts need none, ' +
+      "or upload it from here with { file, sha512 }"
+    );
+  }
   return undefined;
 }
 

@@ -2,6 +2,7 @@
 // its own, and the defaults that go with them (hosts, images, directories).
 import { z } from "zod";
 import { NO_CONTROL_CHARACTERS, hasControlCharacter } from "../lib/control-characters";
+import { parseHostKey } from "../lib/ssh-host-key";
 import { dataDirProblem, distributionSchema } from "./plan-paths";
 
 export const TARGETS = ["local", "ssh", "docker"] as const;
@@ -72,6 +73,14 @@ const hostSchema = z.strictObject({
     .optional(),
   port: port.optional(),
   privateKey: z.string().min(1).optional(),
+  /** ssh target: the host's public key (`ssh-ed25519 AAAA...`), the only one its connections accept. */
+  hostKey: z
+    .string()
+    .superRefine((k, ctx) => {
+      const key = parseHostKey(k);
+      if (typeof key === "string") ctx.addIssue({ code: "custom", message: key });
+    })
+    .optional(),
 });
 
 export const configSchema = z.strictObject({
@@ -108,6 +117,8 @@ export const configSchema = z.strictObject({
       if (message) ctx.addIssue({ code: "custom", message });
     })
     .optional(),
+  /** ssh target: connect to hosts without a hostKey whatever key they show (warned at preview). */
+  insecureIgnoreHostKey: z.boolean().optional(),
   /** ssh target: systemd units where the host runs systemd ("auto"), or plain processes. */
   serviceManager: z.enum(["auto", "systemd", "process"]).default("auto"),
   /** docker target: network, images and restart policy. */

@@ -17,6 +17,8 @@ export interface PlannedHost {
   readonly address: string;
   readonly user?: string;
   readonly port?: number;
+  /** ssh: the host's public key, the only one accepted (not a secret). */
+  readonly hostKey?: string;
 }
 
 export interface PlannedZooKeeperNode {
@@ -62,6 +64,8 @@ export interface ClusterPlan {
   /** Where an ssh host gets the Kafka release; only the default URL comes without a SHA-512. */
   readonly distribution: KafkaDistribution;
   readonly serviceManager: "auto" | "systemd" | "process";
+  /** ssh: hosts without a hostKey are reached whatever key they show. */
+  readonly insecureIgnoreHostKey: boolean;
   /** Only for the docker target. */
   readonly docker?: DockerPlan;
 }
@@ -93,6 +97,8 @@ export interface PlanContext {
   readonly defaultKafkaVersion: string;
   /** Data directory when config gives none, per target. */
   readonly defaultDataDir: (target: TargetKind) => string;
+  /** docker: the network (and volume-name prefix) when config gives none, per stack. Default `kafka-cluster`. */
+  readonly defaultDockerNetwork?: string;
 }
 
 /** Never echo a private key (or any secret, at any depth of the value) into a message or a log. */
@@ -174,11 +180,12 @@ function plannedHosts(parsed: ParsedConfig, target: TargetKind, dataDir: string)
     logDir: target === "docker" ? DOCKER_DIRS.kafkaLogs : `${dataDir}/${h.name}/kafka-logs`,
   }));
   // The plan keeps no private key: those stay secrets (stack/config.ts).
-  const planned: PlannedHost[] = hosts.map(({ name, address, user, port }) => ({
+  const planned: PlannedHost[] = hosts.map(({ name, address, user, port, hostKey }) => ({
     name,
     address,
     ...(user ? { user } : {}),
     ...(port ? { port } : {}),
+    ...(hostKey ? { hostKey: hostKey.trim() } : {}),
   }));
   return { hosts: planned, zookeeper, brokers };
 }
@@ -202,16 +209,35 @@ function buildPlan(parsed: ParsedConfig & { target: TargetKind }, cfg: ValidConf
     dataDir,
     distribution: kafka.distribution ?? { url: defaultDistributionUrl(kafkaVersion) },
     serviceManager: cfg.serviceManager ?? "auto",
-    ...(target === "docker" ? { docker: dockerPlan(cfg.docker, kafkaVersion) } : {}),
+    insecureIgnoreHostKey: cfg.insecureIgnoreHostKey === true,
+    ...(target === "docker"
+      ? { docker: dockerPlan(cfg.docker, kafkaVersion, ctx.defaultDockerNetwork ?? "kafka-cluster") }
+      : {}),
   };
 }
 
 /**
  * What preview warns about in a valid plan: an ssh stack on the default
- * distribution installs a tarball nobody pinned (docs/targets.md).
+ * distribution installs a tarball nobody pinned, and hosts without a pinned
+ * key accept any (docs/targets.md).
  */
 export function planWarnings(plan: ClusterPlan, namespace = "kafka-cluster"): string[] {
-  if (plan.target !== "ssh" || "file" in plan.distribution || plan.distribution.sha512 !== undefined) return [];
+  if (plan.target !== "ssh") return [];
+  const unpinned = plan.hosts.filter((h) => !h.hostKey).map((h) => h.name);
+  return [
+    ...(plan.insecureIgnoreHostKey && unpinned.length > 0
+      ? [
+          `${namespace}:insecureIgnoreHostKey: ${unpinned.join(", ")} ${unpinned.length === 1 ? "has" : "have"} no ` +
+            "hostKey and will be reached whatever key answers: a man in the middle gets the configs and the release; " +
+            `pin each with ${namespace}:hosts[].hostKey (ssh-keyscan)`,
+        ]
+      : []),
+    ...distributionWarnings(plan, namespace),
+  ];
+}
+
+function distributionWarnings(plan: ClusterPlan, namespace: string): string[] {
+  if ("file" in plan.distribution || plan.distribution.sha512 !== undefined) return [];
   return [
     `${namespace}:kafka.distribution: the default ${plan.distribution.url} is not checksummed; pin it with ` +
       `{ url: "${plan.distribution.url}", sha512: "<128 hex digits>" } (the SHA-512 Apache publishes next to it, ` +
@@ -219,9 +245,9 @@ export function planWarnings(plan: ClusterPlan, namespace = "kafka-cluster"): st
   ];
 }
 
-function dockerPlan(cfg: ClusterConfig["docker"], kafkaVersion: string): DockerPlan {
+function dockerPlan(cfg: ClusterConfig["docker"], kafkaVersion: string, defaultNetwork: string): DockerPlan {
   return {
-    network: cfg?.network ?? "kafka-cluster",
+    network: cfg?.network ?? defaultNetwork,
     kafkaImage: cfg?.kafkaImage ?? DOCKER_IMAGES.kafka(kafkaVersion),
     zookeeperImage: cfg?.zookeeperImage ?? DOCKER_IMAGES.zookeeper,
     nodeImage: cfg?.nodeImage ?? DOCKER_IMAGES.node,

@@ -21,6 +21,9 @@ const SECRET_NAME = /private.?key|passw(or)?d|passphrase|secret|token|credential
 const SECRET_TEXT =
   /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----|(private.?key|passw(or)?d|passphrase|secret|token)["']?\s*[:=]/i;
 
+/** The user name and password of a URL (`https://user:secret@host/`), wherever one appears in a text. */
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^/?#\s"']+@/gi;
+
 /** What a problem shows instead of a secret. */
 export const REDACTED = "[secret]";
 
@@ -34,7 +37,8 @@ export function isSecretName(name: string): boolean {
  * values of keys named like secrets, and strings holding a private key.
  */
 export function redactSecrets(value: unknown, depth = 0): unknown {
-  if (typeof value === "string") return SECRET_TEXT.test(value) ? REDACTED : value;
+  if (typeof value === "string")
+    return SECRET_TEXT.test(value) ? REDACTED : value.replace(URL_USERINFO, `$1${REDACTED}@`);
   if (value === null || typeof value !== "object") return value;
   // Config is JSON: no cycles; the bound only keeps a hostile object from recursing forever.
   if (depth > 32) return REDACTED;

@@ -23,11 +23,15 @@ KC_PULUMI_BIN="$KC_CACHE/pulumi-v$KC_PULUMI_VERSION-host-v$KC_LANGHOST_VERSION/b
 export KAFKA_CLUSTER_KAFKA_LIBS="$KC_KAFKA_LIBS"
 
 # Pulumi: local file backend, no cloud account, no update check, no plugin
-# downloads. The passphrase protects secrets of local stacks only; set your own
-# PULUMI_CONFIG_PASSPHRASE for anything that matters.
+# downloads. The built-in passphrase is for the `local` stack only (the program
+# refuses it for any other, stack/passphrase.ts): set your own
+# PULUMI_CONFIG_PASSPHRASE_FILE or PULUMI_CONFIG_PASSPHRASE for other stacks.
+# Not set when a passphrase file is given: Pulumi prefers the variable to the file.
 export PULUMI_HOME="${PULUMI_HOME:-$KC_CACHE/pulumi-home}"
 export PULUMI_BACKEND_URL="${PULUMI_BACKEND_URL:-file://$KC_ROOT/.pulumi-state}"
-export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE-kafka-cluster-local}"
+if [ -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]; then
+  export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE-kafka-cluster-local}"
+fi
 export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=false

@@ -11,6 +11,7 @@ import { SAFE_BROKER_SETTINGS } from "../infra/render";
 import { declareTopics, type TopicDeclaration } from "../topics/declare";
 import { topicSpecProblems } from "../topics/spec";
 import { parseConsumer, placeConsumer, type ConsumerPlan } from "./consumer-plan";
+import { passphraseProblem } from "./passphrase";
 
 export const NAMESPACE = "kafka-cluster";
 const KEYS = [
@@ -20,6 +21,7 @@ const KEYS = [
   "kafka",
   "dataDir",
   "serviceManager",
+  "insecureIgnoreHostKey",
   "topics",
   "consumer",
   "docker",
@@ -104,16 +106,24 @@ function privateKeysOf(hosts: unknown): Record<string, pulumi.Output<string>> {
   return keys;
 }
 
+/** The defaults that depend on the stack: every stack gets its own data directories and Docker network. */
+export function stackDefaults(project: string, stack: string): Omit<PlanContext, "defaultKafkaVersion" | "namespace"> {
+  return {
+    defaultDataDir: (target) =>
+      target === "local" ? path.join(cacheDir(), "stacks", `${project}-${stack}`) : `/var/lib/kafka-cluster/${stack}`,
+    defaultDockerNetwork: `kafka-cluster-${stack}`,
+  };
+}
+
 /** Reads the project's stack config and plans the stack; bad config fails the run with every problem listed. */
 export function loadStackSettings(): StackSettings {
+  const passphrase = passphraseProblem(pulumi.getStack(), process.env);
+  if (passphrase) throw new pulumi.RunError(passphrase);
   const raw = readRawConfig();
   const result = validateStack(raw, {
     namespace: NAMESPACE,
     defaultKafkaVersion: KAFKA_VERSION,
-    defaultDataDir: (target) =>
-      target === "local"
-        ? path.join(cacheDir(), "stacks", `${pulumi.getProject()}-${pulumi.getStack()}`)
-        : "/var/lib/kafka-cluster",
+    ...stackDefaults(pulumi.getProject(), pulumi.getStack()),
   });
   for (const w of result.warnings) void pulumi.log.warn(w);
   if (!result.ok) throw new pulumi.RunError(formatProblems(result.problems));

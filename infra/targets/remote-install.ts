@@ -2,11 +2,14 @@
 // release tarball URL (downloaded by the host) or a tarball on this machine
 // (uploaded), checked against its SHA-512 on the host before it is unpacked.
 // The result is <kafkaHome>/libs, which ZooKeeper and the broker run from.
-// Delete removes the installation.
+// kafkaHome carries the stack's `owner` marker: another stack's installation
+// is refused at create and kept at delete, which removes only ours.
 import * as pulumi from "@pulumi/pulumi";
 import type { KafkaDistribution } from "../plan";
 import { shellQuote as q } from "../render";
+import { ownerOf, type Marker } from "./ownership";
 import { changedInputs } from "./process-spec";
+import { remoteMarker, writeRemoteMarkers } from "./remote-host";
 import { withSsh, type SshConnection, type SshSession } from "./ssh-session";
 
 /** The tarball, and the SHA-512 it must have (only the default URL comes without one: a preview warning). */
@@ -23,25 +26,71 @@ export interface RemoteKafkaInstallInputs {
   readonly kafkaHome: string;
   /** Empty parents of kafkaHome are removed on delete, up to and including this one. */
   readonly cleanupRoot: string;
+  /** The stack's identity (StackIdentity), written in kafkaHome's `owner` marker. Absent in older state. */
+  readonly stackId?: string;
+}
+
+/** How long a host gets to fetch the release (download or upload, ~120 MB) and to unpack it. */
+const TRANSFER_TIMEOUT_MS = 15 * 60_000;
+const UNPACK_TIMEOUT_MS = 10 * 60_000;
+
+/** The marker of an installation: no process runs from it. */
+const markerOf = (s: RemoteKafkaInstallInputs & { stackId: string }): Marker => ({
+  stackId: s.stackId,
+  label: s.label,
+  pid: 0,
+  startTime: "",
+});
+
+/** Refuses, before anything is changed, a kafkaHome another stack's marker claims. */
+async function checkOwner(ssh: SshSession, s: RemoteKafkaInstallInputs): Promise<void> {
+  const marker = await remoteMarker(ssh, s.kafkaHome);
+  if (ownerOf(marker, s.stackId) !== "foreign") return;
+  throw new Error(
+    `${s.label}: ${s.kafkaHome} on ${s.connection.host} is the Kafka installation of another stack ` +
+      `(stack id ${marker!.stackId}, ${marker!.label}); nothing was changed. Give this stack its own dataDir, ` +
+      "or destroy the other stack first",
+  );
+}
+
+/** Writes our marker where there is none yet (an installation of an older version is claimed). */
+async function claim(ssh: SshSession, s: RemoteKafkaInstallInputs): Promise<void> {
+  if (s.stackId === undefined || (await remoteMarker(ssh, s.kafkaHome)) !== undefined) return;
+  await writeRemoteMarkers(ssh, [s.kafkaHome], markerOf({ ...s, stackId: s.stackId }));
+}
+
+async function fetchTarball(ssh: SshSession, inputs: RemoteKafkaInstallInputs, tarball: string): Promise<void> {
+  const opts = { timeoutMs: TRANSFER_TIMEOUT_MS, purpose: `the download of ${tarballOf(inputs.source)}` };
+  if ("url" in inputs.source) {
+    await ssh.run(
+      `if command -v curl >/dev/null; then curl -fsSL -o ${q(tarball)} ${q(inputs.source.url)}; ` +
+        `else wget -q -O ${q(tarball)} ${q(inputs.source.url)}; fi`,
+      undefined,
+      opts,
+    );
+  } else {
+    await ssh.upload(inputs.source.file, tarball, { ...opts, purpose: `the upload of ${inputs.source.file}` });
+  }
 }
 
 async function install(inputs: RemoteKafkaInstallInputs): Promise<void> {
   await withSsh(inputs.connection, async (ssh) => {
     const home = inputs.kafkaHome;
     const jar = `${home}/libs/kafka_2.13-${inputs.version}.jar`;
-    if ((await ssh.exec(`test -f ${q(`${home}/.complete`)} && test -f ${q(jar)}`)).code === 0) return;
+    await checkOwner(ssh, inputs);
+    if ((await ssh.exec(`test -f ${q(`${home}/.complete`)} && test -f ${q(jar)}`)).code === 0) {
+      await claim(ssh, inputs);
+      return;
+    }
     const tarball = `${home}.tgz.part`;
     await ssh.run(`rm -rf ${q(home)} && mkdir -p ${q(home)}`);
-    if ("url" in inputs.source) {
-      await ssh.run(
-        `if command -v curl >/dev/null; then curl -fsSL -o ${q(tarball)} ${q(inputs.source.url)}; ` +
-          `else wget -q -O ${q(tarball)} ${q(inputs.source.url)}; fi`,
-      );
-    } else {
-      await ssh.upload(inputs.source.file, tarball);
-    }
+    await claim(ssh, inputs);
+    await fetchTarball(ssh, inputs, tarball);
     if (inputs.source.sha512 !== undefined) await verifySha512(ssh, inputs, tarball, inputs.source.sha512);
-    await ssh.run(`tar -xzf ${q(tarball)} -C ${q(home)} --strip-components=1 && rm -f ${q(tarball)}`);
+    await ssh.run(`tar -xzf ${q(tarball)} -C ${q(home)} --strip-components=1 && rm -f ${q(tarball)}`, undefined, {
+      timeoutMs: UNPACK_TIMEOUT_MS,
+      purpose: `unpacking ${tarballOf(inputs.source)} into ${home}`,
+    });
     const found = await ssh.exec(`test -f ${q(jar)}`);
     if (found.code !== 0) {
       throw new Error(
@@ -63,6 +112,8 @@ export async function verifySha512(
     `if command -v sha512sum >/dev/null; then sha512sum < ${q(tarball)}; ` +
       `elif command -v openssl >/dev/null; then openssl dgst -sha512 -r < ${q(tarball)}; ` +
       `else echo "neither sha512sum nor openssl is installed" >&2; exit 127; fi`,
+    undefined,
+    { timeoutMs: UNPACK_TIMEOUT_MS, purpose: `the SHA-512 of ${tarball}` },
   );
   const actual = out.trim().split(/\s+/)[0]!.toLowerCase();
   if (actual === expected.toLowerCase()) return;
@@ -73,13 +124,19 @@ export async function verifySha512(
   );
 }
 
+/** Removes the installation if it is ours (our marker, or none), then its empty parents up to cleanupRoot. */
 async function uninstall(s: RemoteKafkaInstallInputs): Promise<void> {
-  await withSsh(s.connection, (ssh) =>
-    ssh.run(
+  await withSsh(s.connection, async (ssh) => {
+    const marker = await remoteMarker(ssh, s.kafkaHome);
+    if (ownerOf(marker, s.stackId) === "foreign") {
+      console.warn(`${s.label}: ${s.kafkaHome} on ${s.connection.host} belongs to another stack; kept`);
+      return;
+    }
+    await ssh.run(
       `rm -rf ${q(s.kafkaHome)}; p=$(dirname ${q(s.kafkaHome)}); ` +
         `while case "$p/" in ${q(s.cleanupRoot.replace(/\/$/, ""))}/*) true;; *) false;; esac && rmdir "$p" 2>/dev/null; do p=$(dirname "$p"); done; true`,
-    ),
-  );
+    );
+  });
 }
 
 export const remoteKafkaInstallProvider: pulumi.dynamic.ResourceProvider<
@@ -90,6 +147,7 @@ export const remoteKafkaInstallProvider: pulumi.dynamic.ResourceProvider<
     try {
       await install(inputs);
     } catch (err) {
+      // Removes only what is ours: a refused (another stack's) installation is kept.
       await uninstall(inputs).catch(() => undefined);
       throw err;
     }
@@ -109,7 +167,14 @@ export const remoteKafkaInstallProvider: pulumi.dynamic.ResourceProvider<
     );
     return { changes: changed.length > 0, replaces, deleteBeforeReplace: true };
   },
-  async update(_id, _olds, news) {
+  async update(_id, olds, news) {
+    // State of an older version has no stack id: the installation becomes ours now.
+    if (olds.stackId === undefined && news.stackId !== undefined) {
+      await withSsh(news.connection, async (ssh) => {
+        await checkOwner(ssh, news);
+        await claim(ssh, news);
+      });
+    }
     return { outs: news };
   },
   async delete(_id, state) {

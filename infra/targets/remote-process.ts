@@ -19,7 +19,7 @@ import {
   unitWorkDir,
   writeRemoteMarkers,
 } from "./remote-host";
-import { withSsh, type SshConnection, type SshSession } from "./ssh-session";
+import { diffOfConnection, verifiedLike, withSsh, type SshConnection, type SshSession } from "./ssh-session";
 
 export type ServiceManager = "systemd" | "process";
 
@@ -253,11 +253,18 @@ export const remoteProcessProvider: pulumi.dynamic.ResourceProvider<RemoteProces
   },
 
   async diff(_id, olds, news) {
-    return diffProcess({ ...olds }, { ...news }, REMOTE_RESTART_KEYS);
+    // A pinned host key alone (added, or the host re-keyed) is recorded without a restart.
+    const { restart: _restart, ...d } = diffOfConnection(olds, news, (o, n) => diffProcess(o, n, REMOTE_RESTART_KEYS));
+    return d;
   },
 
   async update(_id, olds, news) {
-    const stopped = await withSsh(olds.connection, (ssh) => stopRemote(ssh, olds, 30_000));
+    if (!diffOfConnection(olds, news, (o, n) => diffProcess(o, n, REMOTE_RESTART_KEYS)).restart) {
+      return { outs: { ...news, manager: olds.manager, pid: olds.pid, startTime: olds.startTime } };
+    }
+    const stopped = await withSsh(verifiedLike(olds.connection, news.connection), (ssh) =>
+      stopRemote(ssh, olds, 30_000),
+    );
     if (stopped === "foreign") throw new Error(`${foreign(olds)}: not restarted`);
     const started = await startRemote(news, false);
     return { outs: { ...news, ...started } };

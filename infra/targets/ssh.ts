@@ -38,8 +38,12 @@ export class SshTarget implements Target {
       if (privateKey === undefined) {
         throw new pulumi.RunError(`kafka-cluster:hosts: no privateKey for ${host.name}, which runs ${runs}`);
       }
-      const { address, port = 22, user = "root" } = host;
-      conn = pulumi.secret(pulumi.output(privateKey).apply((key) => ({ host: address, port, user, privateKey: key })));
+      const { address, port = 22, user = "root", hostKey } = host;
+      // A pinned key is checked on every connection; only a host without one may skip the check.
+      const verify = hostKey ? { hostKey } : { insecureIgnoreHostKey: this.plan.insecureIgnoreHostKey };
+      conn = pulumi.secret(
+        pulumi.output(privateKey).apply((key) => ({ host: address, port, user, privateKey: key, ...verify })),
+      );
       this.connections.set(host.name, conn);
     }
     return conn;
@@ -65,6 +69,7 @@ export class SshTarget implements Target {
           source: plan.distribution,
           kafkaHome,
           cleanupRoot: plan.dataDir,
+          ...(this.scope.stackId === undefined ? {} : { stackId: this.scope.stackId }),
         },
         { parent: this.scope.parent },
       );

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ClusterConfigError, planCluster } from "../../../infra/plan";
 import { ConfigError } from "../../../lib/errors";
+import { HOST_KEY } from "./support/config-arbitraries";
 
 const ctx = { defaultKafkaVersion: "3.9.2", defaultDataDir: () => "/data" };
 
@@ -84,7 +85,12 @@ describe("planCluster", () => {
     expect(
       problemsOf({
         target: "ssh",
-        hosts: ["a", "b", "c"].map((n, i) => ({ name: n, address: `10.0.0.${i + 1}`, privateKey: "k" })),
+        hosts: ["a", "b", "c"].map((n, i) => ({
+          name: n,
+          address: `10.0.0.${i + 1}`,
+          privateKey: "k",
+          hostKey: HOST_KEY,
+        })),
       }),
     ).toEqual([
       'kafka-cluster:hosts[0].user: is required for target "ssh", got undefined',
@@ -111,6 +117,7 @@ describe("planCluster for ssh", () => {
     user: "kafka",
     port: 22,
     privateKey: `-----BEGIN OPENSSH PRIVATE KEY-----${i}`,
+    hostKey: HOST_KEY,
   }));
 
   it("requires a private key per host and never echoes one", () => {

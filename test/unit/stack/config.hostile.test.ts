@@ -9,12 +9,14 @@ import { validateStack } from "../../../stack/config";
 const ctx = { namespace: "kafka-cluster", defaultKafkaVersion: "3.9.2", defaultDataDir: () => "/data" };
 const NS = "kafka-cluster:";
 const SHA = "ab".repeat(64);
+const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILXtNsDjzlyhGjttjyLfWzrMRsZ0eIHIXrDp4h+qnXko";
 const KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n";
 const sshHosts = ["hadoop-nn", "hadoop-dn1", "hadoop-dn2"].map((name, i) => ({
   name,
   address: `10.0.0.${i + 1}`,
   user: "kafka",
   privateKey: KEY,
+  hostKey: HOST_KEY,
 }));
 const ssh = (over: Record<string, unknown> = {}) => ({ target: "ssh", hosts: sshHosts, ...over });
 const withHost = (i: number, over: Record<string, unknown>) =>

@@ -21,6 +21,7 @@ const ssh = planCluster(
       address: `10.9.0.${i + 1}`,
       user: "kafka",
       privateKey: "k",
+      hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILXtNsDjzlyhGjttjyLfWzrMRsZ0eIHIXrDp4h+qnXko",
     })),
   },
   ctx,

@@ -6,6 +6,8 @@ import type { ClusterPlan } from "../../../../infra/plan";
 import { brokerContainers, zookeeperContainers } from "../../../../infra/render-docker";
 import { brokerProcess, zookeeperProcess } from "../../../../infra/targets/process-files";
 
+/** A host's public key (ssh-keygen -t ed25519), as hosts[].hostKey takes it. */
+export const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILXtNsDjzlyhGjttjyLfWzrMRsZ0eIHIXrDp4h+qnXko";
 export const RESERVED = ["broker.id", "listeners", "advertised.listeners", "log.dirs", "zookeeper.connect"];
 
 /** Printable text, including what .properties files treat specially; no control characters (the plan refuses them). */
@@ -57,7 +59,12 @@ function hostsFor(target: Target) {
         ? fc.tuple(
             ...hs.map((h) =>
               fc
-                .record({ user, privateKey: fc.constant("KEY"), port: fc.option(port, { nil: undefined }) })
+                .record({
+                  user,
+                  privateKey: fc.constant("KEY"),
+                  hostKey: fc.constant(HOST_KEY),
+                  port: fc.option(port, { nil: undefined }),
+                })
                 .map((x) => ({ ...h, ...x })),
             ),
           )
