@@ -18,6 +18,8 @@ export default defineConfig({
           // The program under Pulumi mocks: the docker target's resource graph.
           name: "program",
           include: ["test/program/**/*.test.ts"],
+          // Its stacks (ssh, docker) are not `local`: the built-in passphrase is refused for them.
+          env: { PULUMI_CONFIG_PASSPHRASE: "program-tests" },
           testTimeout: 60_000,
         },
       },

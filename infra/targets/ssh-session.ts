@@ -250,11 +250,14 @@ export function diffOfConnection<D extends { changes: boolean }>(
   news: { connection: SshConnection },
   diffOf: (olds: Record<string, unknown>, news: Record<string, unknown>) => D,
 ): D & { restart: boolean } {
+  // A connection may be missing from hand-made inputs: compared as it is.
+  const endpoint = (c: SshConnection | undefined) => c && endpointOf(c);
   const d = diffOf(
-    { ...olds, connection: endpointOf(olds.connection) },
-    { ...news, connection: endpointOf(news.connection) },
+    { ...olds, connection: endpoint(olds.connection) },
+    { ...news, connection: endpoint(news.connection) },
   );
-  const verification = (c: SshConnection) => JSON.stringify([c.hostKey ?? null, c.insecureIgnoreHostKey ?? null]);
+  const verification = (c: SshConnection | undefined) =>
+    JSON.stringify([c?.hostKey ?? null, c?.insecureIgnoreHostKey ?? null]);
   const changed = verification(olds.connection) !== verification(news.connection);
   return { ...d, changes: d.changes || changed, restart: d.changes };
 }

@@ -87,7 +87,8 @@ describe("docker target (Pulumi mocks)", () => {
     const { outputs, of } = await runProgram({ target: "docker", hosts: HOSTS });
 
     const networks = of(T.network);
-    expect(networks.map((n) => n.inputs.name)).toEqual(["kafka-cluster"]);
+    // Issue 12: the default network (and volume prefix) is the stack's own.
+    expect(networks.map((n) => n.inputs.name)).toEqual(["kafka-cluster-docker"]);
     expect(
       of(T.image)
         .map((i) => i.inputs.name)
@@ -107,7 +108,7 @@ describe("docker target (Pulumi mocks)", () => {
     ]);
     for (const c of containers) {
       expect(c.inputs.hostname, c.name).toBe(c.inputs.name);
-      expect(c.inputs.networksAdvanced, c.name).toEqual([{ name: "kafka-cluster", aliases: [c.inputs.name] }]);
+      expect(c.inputs.networksAdvanced, c.name).toEqual([{ name: "kafka-cluster-docker", aliases: [c.inputs.name] }]);
       expect(c.inputs.restart, c.name).toBe("unless-stopped");
     }
     const volumes = new Map(of(T.volume).map((v) => [v.inputs.name as string, v]));
@@ -128,9 +129,9 @@ describe("docker target (Pulumi mocks)", () => {
       ]);
       expect(zk.inputs.ports).toEqual([{ ip: h.address, external: 2181, internal: 2181 }]);
       expect(zk.inputs.volumes).toEqual([
-        { volumeName: `kafka-cluster-${h.name}-zookeeper-data`, containerPath: "/data" },
+        { volumeName: `kafka-cluster-docker-${h.name}-zookeeper-data`, containerPath: "/data" },
       ]);
-      expect(volumes.has(`kafka-cluster-${h.name}-zookeeper-data`)).toBe(true);
+      expect(volumes.has(`kafka-cluster-docker-${h.name}-zookeeper-data`)).toBe(true);
     });
 
     // Brokers: ids 1-3 on hadoop-nn, -dn1, -dn2; in-network and published listeners; careful settings.
@@ -173,9 +174,9 @@ describe("docker target (Pulumi mocks)", () => {
       });
       expect(broker.inputs.ports).toEqual([{ ip: h.address, external: 9092, internal: 9093 }]);
       expect(broker.inputs.volumes).toEqual([
-        { volumeName: `kafka-cluster-${h.name}-kafka-logs`, containerPath: "/var/lib/kafka/data" },
+        { volumeName: `kafka-cluster-docker-${h.name}-kafka-logs`, containerPath: "/var/lib/kafka/data" },
       ]);
-      expect(volumes.has(`kafka-cluster-${h.name}-kafka-logs`)).toBe(true);
+      expect(volumes.has(`kafka-cluster-docker-${h.name}-kafka-logs`)).toBe(true);
     });
     expect(volumes.size).toBe(6);
 

@@ -25,7 +25,11 @@ const CONFIGS: Record<string, Record<string, unknown>> = {
   },
   ssh: {
     target: "ssh",
-    hosts: hosts("10.9.0", { user: "kafka", privateKey: "KEY" }),
+    hosts: hosts("10.9.0", {
+      user: "kafka",
+      privateKey: "KEY",
+      hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILXtNsDjzlyhGjttjyLfWzrMRsZ0eIHIXrDp4h+qnXko",
+    }),
     dataDir: "/srv/kafka",
     serviceManager: "systemd",
     consumer: { enabled: true, host: "hadoop-dn1" },

@@ -14,7 +14,13 @@ const plans: Record<"local" | "ssh" | "docker", ClusterPlan> = {
   ssh: planCluster(
     {
       target: "ssh",
-      hosts: HOSTS.map((name, i) => ({ name, address: `10.9.0.${i + 1}`, user: "kafka", privateKey: "k" })),
+      hosts: HOSTS.map((name, i) => ({
+        name,
+        address: `10.9.0.${i + 1}`,
+        user: "kafka",
+        privateKey: "k",
+        hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILXtNsDjzlyhGjttjyLfWzrMRsZ0eIHIXrDp4h+qnXko",
+      })),
     },
     ctx,
   ),
