@@ -21,6 +21,8 @@ export interface SshHost {
   readonly user: string;
   /** The client's private key, OpenSSH format (ed25519). */
   readonly privateKey: string;
+  /** The sshd's own public key, `ssh-ed25519 <base64>` as known_hosts has it: what a client pins. */
+  readonly hostKey: string;
 }
 
 export interface SshHosts {
@@ -123,6 +125,8 @@ async function loginFails(host: SshHost): Promise<string | undefined> {
         username: host.user,
         privateKey: host.privateKey,
         readyTimeout: 5_000,
+        // The harness checks the key it made, as the program does.
+        hostVerifier: (key: Buffer) => key.equals(Buffer.from(host.hostKey.split(" ")[1]!, "base64")),
       });
     });
   } finally {
@@ -147,12 +151,14 @@ async function clientKey(dir: string): Promise<{ privateKey: string; authorizedK
 }
 
 /** Writes one host's key and config under `dir` and starts its sshd. */
-async function spawnSshd(dir: string, host: SshHost, authorizedKeys: string): Promise<Sshd> {
-  const { address, port, user } = host;
+async function spawnSshd(dir: string, at: Omit<SshHost, "hostKey">, authorizedKeys: string): Promise<Sshd> {
+  const { address, port, user } = at;
   const hostDir = path.join(dir, address);
   fs.mkdirSync(hostDir);
   const hostKey = path.join(hostDir, "ssh_host_ed25519_key");
   await exec("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", address, "-f", hostKey]);
+  const [type, base64] = fs.readFileSync(`${hostKey}.pub`, "utf8").trim().split(" ");
+  const host: SshHost = { ...at, hostKey: `${type} ${base64}` };
   const config = path.join(hostDir, "sshd_config");
   const pidFile = path.join(hostDir, "sshd.pid");
   fs.writeFileSync(config, renderSshdConfig({ address, port, hostKey, pidFile, authorizedKeys, user }));

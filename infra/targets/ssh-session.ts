@@ -136,7 +136,22 @@ type Client = import("ssh2").Client;
 const expired = (where: string, what: string, ms: number) => () =>
   `ssh ${where}: ${what} did not finish within ${Math.round(ms / 1000)} s; its channel was closed`;
 
-/** Ends a command's channel: KILL where the server takes signal requests (OpenSSH 7.9 and later), then close. */
+/**
+ * The command under the host's own deadline, a few seconds after ours (so
+ * ours reports first): `timeout` KILLs it where the host has coreutils, as
+ * a closed channel does not end a command and OpenSSH takes no signal
+ * request in a root session.
+ */
+export function withHostDeadline(command: string, ms: number): string {
+  const q = (s: string): string => `'${s.replace(/'/g, "'\\''")}'`;
+  const secs = Math.ceil(ms / 1000) + 5;
+  return (
+    `if command -v timeout >/dev/null 2>&1; then exec timeout -s KILL ${secs} sh -c ${q(command)}; ` +
+    `else exec sh -c ${q(command)}; fi`
+  );
+}
+
+/** Ends a command's channel: KILL where the server takes signal requests (OpenSSH, not for root), then close. */
 function killChannel(channel: import("ssh2").ClientChannel | undefined): void {
   if (!channel) return;
   // Channel.signal sends nothing once stdin is ended, so through the protocol; closing ends it either way.
@@ -154,7 +169,7 @@ function execOn(client: Client, where: string, command: string, stdin?: string |
     timedOut,
     () => killChannel(channel),
     (resolve, reject) => {
-      client.exec(command, (err, stream) => {
+      client.exec(withHostDeadline(command, ms), (err, stream) => {
         if (err) return reject(new Error(`ssh ${where}: ${err.message}`));
         channel = stream;
         let stdout = "";

@@ -94,7 +94,9 @@ beforeAll(async () => {
         "--plaintext",
         `${at}.user=${h.user}`,
       ],
-      ...["--plaintext", `${at}.port=${h.port}`, "--secret", `${at}.privateKey=${h.privateKey}`],
+      // Each sshd's own key, pinned: the program refuses a host without one.
+      ...["--plaintext", `${at}.port=${h.port}`, "--plaintext", `${at}.hostKey=${h.hostKey}`],
+      ...["--secret", `${at}.privateKey=${h.privateKey}`],
     ];
   });
   await pulumi(["config", "set-all", "--path", ...settings]);
