@@ -36,6 +36,12 @@ describe("redactSecrets", () => {
     expect(redactSecrets("a topic about tokens")).toBe("a topic about tokens");
   });
 
+  it("redacts the user name and password of a URL, wherever it is in a text", () => {
+    expect(redactSecrets("https://kafka:hunter2@mirror.example/k.tgz")).toBe("https://[secret]@mirror.example/k.tgz");
+    expect(redactSecrets("get https://p@ss:w@rd@h/x and file:///y")).toBe("get https://[secret]@h/x and file:///y");
+    expect(redactSecrets({ url: "https://tok@h/k.tgz" })).toEqual({ url: "https://[secret]@h/k.tgz" });
+  });
+
   it("leaves plain values alone and stops at a depth no config has", () => {
     expect(redactSecrets([1, "a", null, true])).toEqual([1, "a", null, true]);
     let deep: unknown = "leaf";

@@ -150,6 +150,44 @@ const CASES: Array<[string, Record<string, unknown>, string, unknown]> = [
     "kafka.distribution.file",
     "/tmp/k\n.tgz",
   ],
+  ["a host key that is not one", withHost(0, { hostKey: "not a key" }), "hosts[0].hostKey", "not a key"],
+  [
+    "a host key with the host name ssh-keyscan writes first",
+    withHost(1, { hostKey: `hadoop-dn1 ${HOST_KEY}` }),
+    "hosts[1].hostKey",
+    `hadoop-dn1 ${HOST_KEY}`,
+  ],
+  [
+    "a host key under another key's type",
+    withHost(2, { hostKey: HOST_KEY.replace("ssh-ed25519", "ssh-rsa") }),
+    "hosts[2].hostKey",
+    HOST_KEY.replace("ssh-ed25519", "ssh-rsa"),
+  ],
+  [
+    "a host key with a second line",
+    withHost(0, { hostKey: `${HOST_KEY}\nssh-rsa AAAA` }),
+    "hosts[0].hostKey",
+    `${HOST_KEY}\nssh-rsa AAAA`,
+  ],
+  ["an ssh host without a pinned key", withHost(1, { hostKey: undefined }), "hosts[1].hostKey", undefined],
+  [
+    "insecureIgnoreHostKey that is not a boolean",
+    ssh({ insecureIgnoreHostKey: "yes" }),
+    "insecureIgnoreHostKey",
+    "yes",
+  ],
+  [
+    "a distribution URL with a user name and password",
+    ssh({ kafka: { distribution: { url: "https://kafka:hunter2@mirror.example/k.tgz", sha512: SHA } } }),
+    "kafka.distribution.url",
+    "https://[secret]@mirror.example/k.tgz",
+  ],
+  [
+    "a distribution URL with a token as its user name",
+    ssh({ kafka: { distribution: { url: "https://ghp_abc123@mirror.example/k.tgz", sha512: SHA } } }),
+    "kafka.distribution.url",
+    "https://[secret]@mirror.example/k.tgz",
+  ],
   [
     "a consumer group id with a line break",
     { consumer: { groupId: "g\nHTTP_HOST=0.0.0.0" } },
@@ -215,6 +253,55 @@ describe("secrets in refusals", () => {
     expect(out).toContain(expected);
     for (const secret of ["PRIVATE KEY", "b3BlbnNzaC1rZXktdjEAAAAA", "tok-123", '"pw"'])
       expect(out).not.toContain(secret);
+  });
+});
+
+describe("credentials in the distribution URL", () => {
+  it("are refused with what to do instead, and never echoed", () => {
+    const url = "https://kafka:hunter2@mirror.example/k.tgz";
+    const r = validateStack(ssh({ kafka: { distribution: { url, sha512: SHA } } }), ctx);
+    expect(r.ok).toBe(false);
+    const out = r.ok ? "" : formatProblems(r.problems);
+    expect(out).toContain(
+      'kafka-cluster:kafka.distribution.url: must not hold a user name or password ("user:secret@")',
+    );
+    expect(out).toContain("{ file, sha512 }");
+    expect(out).not.toContain("hunter2");
+  });
+});
+
+describe("hosts without a pinned key", () => {
+  const unpinned = ssh({ hosts: sshHosts.map(({ hostKey: _k, ...h }) => h) });
+
+  it("are refused on ssh, saying how to get the key", () => {
+    const r = validateStack(unpinned, ctx);
+    expect(r.ok).toBe(false);
+    if (!r.ok)
+      expect(r.problems.map(formatProblem)[0]).toBe(
+        'kafka-cluster:hosts[0].hostKey: is required for target "ssh": the host\'s public key, "<type> <base64>" ' +
+          "(ssh-keyscan -t ed25519 10.0.0.1, without the host name it writes first), or set " +
+          "kafka-cluster:insecureIgnoreHostKey: true to accept any, got undefined",
+      );
+  });
+
+  it("are accepted with insecureIgnoreHostKey, warned at preview naming them; a pinned host keeps its key", () => {
+    const hosts = [sshHosts[0], ...sshHosts.slice(1).map(({ hostKey: _k, ...h }) => h)];
+    const r = validateStack(ssh({ hosts, insecureIgnoreHostKey: true }), ctx);
+    expect(r.ok).toBe(true);
+    expect(r.warnings[0]).toBe(
+      "kafka-cluster:insecureIgnoreHostKey: hadoop-dn1, hadoop-dn2 have no hostKey and will be reached whatever key " +
+        "answers: a man in the middle gets the configs and the release; pin each with kafka-cluster:hosts[].hostKey (ssh-keyscan)",
+    );
+    if (r.ok) {
+      expect(r.plan.insecureIgnoreHostKey).toBe(true);
+      expect(r.plan.hosts.map((h) => h.hostKey)).toEqual([HOST_KEY, undefined, undefined]);
+    }
+  });
+
+  it("are not warned about when every host is pinned", () => {
+    const url = "https://archive.apache.org/dist/kafka/3.9.2/kafka_2.13-3.9.2.tgz";
+    const r = validateStack(ssh({ insecureIgnoreHostKey: true, kafka: { distribution: { url, sha512: SHA } } }), ctx);
+    expect(r.warnings).toEqual([]);
   });
 });
 
