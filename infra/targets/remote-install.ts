@@ -168,13 +168,13 @@ export const remoteKafkaInstallProvider: pulumi.dynamic.ResourceProvider<
     return { changes: changed.length > 0, replaces, deleteBeforeReplace: true };
   },
   async update(_id, olds, news) {
-    // State of an older version has no stack id: the installation becomes ours now.
-    if (olds.stackId === undefined && news.stackId !== undefined) {
-      await withSsh(news.connection, async (ssh) => {
-        await checkOwner(ssh, news);
-        await claim(ssh, news);
-      });
-    }
+    // Connecting checks the host shows the key now pinned. State of an older
+    // version has no stack id: the installation becomes ours now.
+    await withSsh(news.connection, async (ssh) => {
+      if (olds.stackId !== undefined || news.stackId === undefined) return;
+      await checkOwner(ssh, news);
+      await claim(ssh, news);
+    });
     return { outs: news };
   },
   async delete(_id, state) {

@@ -260,6 +260,7 @@ export const remoteProcessProvider: pulumi.dynamic.ResourceProvider<RemoteProces
 
   async update(_id, olds, news) {
     if (!diffOfConnection(olds, news, (o, n) => diffProcess(o, n, REMOTE_RESTART_KEYS)).restart) {
+      await withSsh(news.connection, async () => undefined); // the host shows the key now pinned
       return { outs: { ...news, manager: olds.manager, pid: olds.pid, startTime: olds.startTime } };
     }
     const stopped = await withSsh(verifiedLike(olds.connection, news.connection), (ssh) =>

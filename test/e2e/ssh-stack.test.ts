@@ -3,7 +3,8 @@
 // uploads a Kafka release tarball and starts ZooKeeper, the brokers and the
 // consumer service over SSH as plain processes (no systemd here); Kafka's
 // TopicCommand and kcat see the cluster; a second up changes nothing; every
-// directory carries the stack's owner marker; destroy, with a broker killed
+// directory carries the stack's owner marker; a host showing another key
+// than its pinned one is refused and nothing changes; destroy, with a broker killed
 // and its directories gone, leaves no process, port or directory behind.
 import { execFile } from "node:child_process";
 import * as crypto from "node:crypto";
@@ -16,7 +17,8 @@ import { KAFKA_VERSION, kafkaLibsDir } from "../../lib/toolchain";
 import { getJson, waitUntil } from "../../support/consumer-service";
 import { TOPIC_COMMAND, parseTopicDescribe, runKafkaToolOk } from "../../support/kafka-tools";
 import { listening, processesMentioning } from "../../support/processes";
-import { startSshHosts, type SshHosts } from "../../support/sshd";
+import { fingerprintOf } from "../../lib/ssh-host-key";
+import { startSshHosts, type SshHost, type SshHosts } from "../../support/sshd";
 import { pulumiRunner, stageProject, type PulumiRunner } from "../../support/pulumi";
 
 const exec = promisify(execFile);
@@ -32,6 +34,17 @@ let ssh: SshHosts | undefined;
 let pulumi: PulumiRunner;
 
 const stackProcesses = (): Promise<string[]> => processesMentioning(dataDir);
+
+/** Every owner marker under dataDir, by path. */
+function markers(dir = dataDir): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory() && !e.isSymbolicLink()) Object.assign(out, markers(p));
+    else if (e.name === "owner") out[p] = fs.readFileSync(p, "utf8");
+  }
+  return out;
+}
 
 /** A Kafka release tarball (kafka_2.13-<v>/libs/...) made from the cached jars. */
 async function makeReleaseTarball(): Promise<string> {
@@ -178,6 +191,21 @@ describe("ssh stack, end to end", () => {
     expect(stdout).toMatch(/Resources:\s+\d+ unchanged\s*\n\s*\n/);
   });
 
+  it("a host showing another key than the pinned one is refused naming both fingerprints; nothing on it changes", async () => {
+    const [nn, dn1] = ssh!.hosts as [SshHost, SshHost];
+    const before = { processes: await stackProcesses(), markers: markers() };
+    await pulumi(["config", "set", "--path", "kafka-cluster:hosts[0].hostKey", dn1.hostKey]);
+    const r = await pulumi.fails(["up", "--yes", "--skip-preview"]);
+    const blob = (k: string) => Buffer.from(k.split(" ")[1]!, "base64");
+    expect(`${r.stdout}${r.stderr}`).toContain(
+      `host ${nn.address} showed key ${fingerprintOf(blob(nn.hostKey))}, not the pinned ${fingerprintOf(blob(dn1.hostKey))}`,
+    );
+    expect({ processes: await stackProcesses(), markers: markers() }).toEqual(before);
+    // The right key again: nothing was recorded, nothing to do.
+    await pulumi(["config", "set", "--path", "kafka-cluster:hosts[0].hostKey", nn.hostKey]);
+    await pulumi(["up", "--yes", "--skip-preview", "--expect-no-changes"]);
+  });
+
   it("every process's run and data directories carry the stack's owner marker, with the pid it runs as", async () => {
     const state = JSON.parse((await pulumi(["stack", "export"])).stdout);
     const processes = state.deployment.resources.filter((r: { type: string }) => r.type.endsWith(":RemoteProcess"));
@@ -190,6 +218,12 @@ describe("ssh stack, end to end", () => {
         const marker = JSON.parse(fs.readFileSync(path.join(dir, "owner"), "utf8"));
         expect(marker).toEqual({ stackId, label: o.label, pid: o.pid, startTime: o.startTime });
       }
+    }
+    const installs = state.deployment.resources.filter((r: { type: string }) => r.type.endsWith(":RemoteKafkaInstall"));
+    expect(installs).toHaveLength(3);
+    for (const { outputs: o } of installs as Array<{ outputs: { kafkaHome: string; label: string } }>) {
+      const marker = JSON.parse(fs.readFileSync(path.join(o.kafkaHome, "owner"), "utf8"));
+      expect(marker).toEqual({ stackId, label: o.label, pid: 0, startTime: "" });
     }
   });
 
