@@ -86,3 +86,24 @@ describe("RemoteKafkaInstall's diff", () => {
     ]);
   });
 });
+
+describe("RemoteKafkaInstall's stack id and host key", () => {
+  const t = tarball("y");
+  const base = inputs(t) as unknown as Record<string, unknown>;
+  const diff = (olds: Record<string, unknown>, news: Record<string, unknown>) =>
+    remoteKafkaInstallProvider.diff!("id", olds as never, news as never);
+
+  it("a stack id missing from older state is no change; a changed one updates in place", async () => {
+    expect(await diff(base, { ...base, stackId: "ssh-1" })).toMatchObject({ changes: false });
+    expect(await diff({ ...base, stackId: "ssh-1" }, { ...base, stackId: "ssh-2" })).toMatchObject({
+      changes: true,
+      replaces: [],
+    });
+  });
+
+  it("a host key pinned on an installed host updates in place, never reinstalls", async () => {
+    const connection = base.connection as Record<string, unknown>;
+    const pinned = { ...base, connection: { ...connection, hostKey: "ssh-ed25519 AAAA" } };
+    expect(await diff(base, pinned)).toMatchObject({ changes: true, replaces: [] });
+  });
+});
