@@ -15,13 +15,15 @@ import {
   type ZkClient,
 } from "../../lib/zookeeper/client";
 
-const QUEUE = "/kafka-cluster/roll/queue";
-const STOPPED = "/kafka-cluster/roll/stopped";
+const ROOT = "/kafka-cluster/roll";
+const queuePath = (queue: string): string => `${ROOT}/${queue}`;
+const stoppedPath = (queue: string): string => `${ROOT}/${queue}-stopped`;
 
 export interface RollStop {
   /** Date.now() when the roll stopped. */
   readonly at: number;
-  readonly brokerId: number;
+  /** Who stopped it, e.g. "broker 2". */
+  readonly by: string;
   readonly reason: string;
 }
 
@@ -31,7 +33,10 @@ export interface HeldTurn {
 }
 
 export interface TurnOptions {
-  readonly brokerId: number;
+  /** Which roll: "brokers" or "zookeeper"; each has its own queue. */
+  readonly queue: string;
+  /** Who waits, e.g. "broker 1": its queue entry and messages. */
+  readonly member: string;
   /** When this broker's update began: a stop recorded after it ends the wait. */
   readonly since: number;
   readonly timeoutMs: number;
@@ -41,46 +46,47 @@ export interface TurnOptions {
 
 const seqOf = (name: string): number => Number(name.slice(name.lastIndexOf("-") + 1));
 
-async function queued(zk: ZkClient): Promise<string[]> {
-  return ((await getChildren(zk, QUEUE)) ?? []).sort((a, b) => seqOf(a) - seqOf(b));
+async function queued(zk: ZkClient, queue: string): Promise<string[]> {
+  return ((await getChildren(zk, queuePath(queue))) ?? []).sort((a, b) => seqOf(a) - seqOf(b));
 }
 
 /** The stop recorded after `since`, if any. */
-export async function stoppedSince(zk: ZkClient, since: number): Promise<RollStop | undefined> {
-  const stop = await getJson<RollStop>(zk, STOPPED);
+export async function stoppedSince(zk: ZkClient, queue: string, since: number): Promise<RollStop | undefined> {
+  const stop = await getJson<RollStop>(zk, stoppedPath(queue));
   return stop !== null && stop.at >= since ? stop : undefined;
 }
 
-export async function recordStop(zk: ZkClient, stop: RollStop): Promise<void> {
-  await ensurePath(zk, "/kafka-cluster/roll");
-  await putNode(zk, STOPPED, JSON.stringify(stop));
+export async function recordStop(zk: ZkClient, queue: string, stop: RollStop): Promise<void> {
+  await ensurePath(zk, ROOT);
+  await putNode(zk, stoppedPath(queue), JSON.stringify(stop));
 }
 
-const stoppedError = (brokerId: number, stop: RollStop): Error =>
-  new Error(`broker ${brokerId} not restarted: the roll stopped at broker ${stop.brokerId}: ${stop.reason}`);
+const stoppedError = (member: string, stop: RollStop): Error =>
+  new Error(`${member} not restarted: the roll stopped at ${stop.by}: ${stop.reason}`);
 
 /** Waits for this broker's turn (head of the queue); throws when the roll stopped or time ran out. */
 export async function takeTurn(zk: ZkClient, opts: TurnOptions): Promise<HeldTurn> {
-  await ensurePath(zk, QUEUE);
-  const enqueue = async () =>
-    (await createNode(zk, `${QUEUE}/broker-${opts.brokerId}-`, "", "ephemeral-sequential")).split("/").pop()!;
+  const dir = queuePath(opts.queue);
+  await ensurePath(zk, dir);
+  const entry = `${dir}/${opts.member.replace(/[^A-Za-z0-9]+/g, "-")}-`;
+  const enqueue = async () => (await createNode(zk, entry, "", "ephemeral-sequential")).split("/").pop()!;
   let mine = await enqueue();
   const deadline = Date.now() + opts.timeoutMs;
   let steppedBack = 0;
   let lastNote = 0;
   const release = async () => {
-    await removeNode(zk, `${QUEUE}/${mine}`);
-    return { last: (await queued(zk)).length === 0 };
+    await removeNode(zk, `${dir}/${mine}`);
+    return { last: (await queued(zk, opts.queue)).length === 0 };
   };
   for (;;) {
-    const stop = await stoppedSince(zk, opts.since);
-    if (stop) throw (await release(), stoppedError(opts.brokerId, stop));
-    const queue = await queued(zk);
+    const stop = await stoppedSince(zk, opts.queue, opts.since);
+    if (stop) throw (await release(), stoppedError(opts.member, stop));
+    const queue = await queued(zk, opts.queue);
     if (queue[0] === mine) {
-      // The controller goes last: a restart of it moves the controller, which
+      // The controller (ZooKeeper's leader) goes last: a restart of it moves the controller, which
       // should happen once, not once per broker restarted after it.
       if (queue.length > 1 && steppedBack < 5 && (await opts.isController())) {
-        await removeNode(zk, `${QUEUE}/${mine}`);
+        await removeNode(zk, `${dir}/${mine}`);
         mine = await enqueue();
         steppedBack++;
         continue;
@@ -89,13 +95,11 @@ export async function takeTurn(zk: ZkClient, opts: TurnOptions): Promise<HeldTur
     }
     if (Date.now() > deadline) {
       await release();
-      throw new Error(
-        `broker ${opts.brokerId} not restarted: no turn within ${opts.timeoutMs} ms (queue ${queue.join(", ")})`,
-      );
+      throw new Error(`${opts.member} not restarted: no turn within ${opts.timeoutMs} ms (queue ${queue.join(", ")})`);
     }
     if (Date.now() - lastNote > 10_000) {
       lastNote = Date.now();
-      opts.progress(`broker ${opts.brokerId}: waiting for its turn to restart (${queue.indexOf(mine)} ahead)`);
+      opts.progress(`${opts.member}: waiting for its turn to restart (${queue.indexOf(mine)} ahead)`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }

@@ -108,7 +108,8 @@ export async function rollBroker(opts: RollOptions, restart: () => Promise<void>
   const zk = await connectZk(opts.zookeeperConnect, { timeoutMs: 15_000, sessionTimeoutMs: 30_000 });
   try {
     const turn = await takeTurn(zk, {
-      brokerId: opts.brokerId,
+      queue: "brokers",
+      member: `broker ${opts.brokerId}`,
       since,
       timeoutMs: opts.turnTimeoutMs ?? 1_800_000,
       isController: async () => (await readBrokerRegistrations(zk)).controller === opts.brokerId,
@@ -120,7 +121,7 @@ export async function rollBroker(opts: RollOptions, restart: () => Promise<void>
     } catch (err) {
       failure = err;
       const reason = err instanceof Error ? err.message : String(err);
-      await recordStop(zk, { at: Date.now(), brokerId: opts.brokerId, reason }).catch(() => undefined);
+      await recordStop(zk, "brokers", { at: Date.now(), by: `broker ${opts.brokerId}`, reason }).catch(() => undefined);
     }
     const { last } = await turn.release();
     if (failure !== undefined) throw failure;
