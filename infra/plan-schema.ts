@@ -108,6 +108,8 @@ export const configSchema = z.strictObject({
       if (message) ctx.addIssue({ code: "custom", message });
     })
     .optional(),
+  /** How a change that needs a restart restarts brokers and ZooKeeper nodes: one at a time, gated, or all at once. */
+  restarts: z.enum(["rolling", "all-at-once"]).default("rolling"),
   /** ssh target: systemd units where the host runs systemd ("auto"), or plain processes. */
   serviceManager: z.enum(["auto", "systemd", "process"]).default("auto"),
   /** docker target: network, images and restart policy. */

@@ -62,6 +62,8 @@ export interface ClusterPlan {
   /** Where an ssh host gets the Kafka release; only the default URL comes without a SHA-512. */
   readonly distribution: KafkaDistribution;
   readonly serviceManager: "auto" | "systemd" | "process";
+  /** Restarts one process at a time with health gates (infra/roll/), or all at once. */
+  readonly restarts: "rolling" | "all-at-once";
   /** Only for the docker target. */
   readonly docker?: DockerPlan;
 }
@@ -202,6 +204,7 @@ function buildPlan(parsed: ParsedConfig & { target: TargetKind }, cfg: ValidConf
     dataDir,
     distribution: kafka.distribution ?? { url: defaultDistributionUrl(kafkaVersion) },
     serviceManager: cfg.serviceManager ?? "auto",
+    restarts: cfg.restarts ?? "rolling",
     ...(target === "docker" ? { docker: dockerPlan(cfg.docker, kafkaVersion) } : {}),
   };
 }

@@ -20,11 +20,12 @@ const KEYS = [
   "kafka",
   "dataDir",
   "serviceManager",
+  "restarts",
   "topics",
   "consumer",
   "docker",
 ] as const;
-const STRING_KEYS: ReadonlySet<string> = new Set(["target", "dataDir", "serviceManager"]);
+const STRING_KEYS: ReadonlySet<string> = new Set(["target", "dataDir", "serviceManager", "restarts"]);
 
 export interface StackSettings {
   readonly plan: ClusterPlan;
