@@ -110,6 +110,8 @@ export const configSchema = z.strictObject({
     .optional(),
   /** How a change that needs a restart restarts brokers and ZooKeeper nodes: one at a time, gated, or all at once. */
   restarts: z.enum(["rolling", "all-at-once"]).default("rolling"),
+  /** A rolling restart's gates: how long each waits for in-sync replicas (or the quorum) before it gives up. */
+  rollTimeoutSeconds: z.number().int().min(5).max(86_400).default(300),
   /** ssh target: systemd units where the host runs systemd ("auto"), or plain processes. */
   serviceManager: z.enum(["auto", "systemd", "process"]).default("auto"),
   /** docker target: network, images and restart policy. */

@@ -64,6 +64,8 @@ export interface ClusterPlan {
   readonly serviceManager: "auto" | "systemd" | "process";
   /** Restarts one process at a time with health gates (infra/roll/), or all at once. */
   readonly restarts: "rolling" | "all-at-once";
+  /** How long each gate of a rolling restart waits (before a stop, after a start). */
+  readonly rollTimeoutSeconds: number;
   /** Only for the docker target. */
   readonly docker?: DockerPlan;
 }
@@ -205,6 +207,7 @@ function buildPlan(parsed: ParsedConfig & { target: TargetKind }, cfg: ValidConf
     distribution: kafka.distribution ?? { url: defaultDistributionUrl(kafkaVersion) },
     serviceManager: cfg.serviceManager ?? "auto",
     restarts: cfg.restarts ?? "rolling",
+    rollTimeoutSeconds: cfg.rollTimeoutSeconds ?? 300,
     ...(target === "docker" ? { docker: dockerPlan(cfg.docker, kafkaVersion) } : {}),
   };
 }

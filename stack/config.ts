@@ -21,6 +21,7 @@ const KEYS = [
   "dataDir",
   "serviceManager",
   "restarts",
+  "rollTimeoutSeconds",
   "topics",
   "consumer",
   "docker",

@@ -14,8 +14,14 @@ export type RollSpec =
       readonly brokerId: number;
       /** min.insync.replicas of server.properties. */
       readonly defaultMinIsr: number;
+      readonly gateTimeoutMs: number;
     }
-  | { readonly kind: "zookeeper"; readonly ensemble: readonly EnsembleNode[]; readonly myId: number };
+  | {
+      readonly kind: "zookeeper";
+      readonly ensemble: readonly EnsembleNode[];
+      readonly myId: number;
+      readonly gateTimeoutMs: number;
+    };
 
 /** Runs `restart` (stop, then start) as this process's turn in a rolling restart, or at once without a spec. */
 export function restartInTurn(
@@ -25,6 +31,10 @@ export function restartInTurn(
   progress: (message: string) => void = (m) => console.warn(m),
 ): Promise<void> {
   if (spec === undefined) return restart();
-  if (spec.kind === "broker") return rollBroker({ ...spec, label }, restart, progress);
-  return rollZooKeeperNode({ ensemble: spec.ensemble, myId: spec.myId, label }, restart, progress);
+  const { gateTimeoutMs } = spec;
+  if (spec.kind === "broker") {
+    return rollBroker({ ...spec, label, gateTimeoutMs, syncTimeoutMs: gateTimeoutMs }, restart, progress);
+  }
+  const opts = { ensemble: spec.ensemble, myId: spec.myId, label, gateTimeoutMs, syncTimeoutMs: gateTimeoutMs };
+  return rollZooKeeperNode(opts, restart, progress);
 }

@@ -16,17 +16,19 @@ export function rollSpecOf(
   process: { role: "zookeeper"; id: number } | { role: "broker"; id: number } | { role: "service" },
 ): RollSpec | undefined {
   if (plan.restarts === "all-at-once") return undefined;
+  const gateTimeoutMs = plan.rollTimeoutSeconds * 1000;
   if (process.role === "broker") {
     return {
       kind: "broker",
       zookeeperConnect: plan.zookeeperConnect,
       brokerId: process.id,
       defaultMinIsr: defaultMinIsr(plan),
+      gateTimeoutMs,
     };
   }
   if (process.role === "zookeeper" && plan.zookeeper.length >= 3) {
     const ensemble = plan.zookeeper.map((z) => ({ id: z.id, address: z.address, clientPort: z.clientPort }));
-    return { kind: "zookeeper", ensemble, myId: process.id };
+    return { kind: "zookeeper", ensemble, myId: process.id, gateTimeoutMs };
   }
   return undefined;
 }
