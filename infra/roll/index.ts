@@ -26,14 +26,16 @@ export type RollSpec =
 /** Runs `restart` (stop, then start) as this process's turn in a rolling restart, or at once without a spec. */
 export function restartInTurn(
   spec: RollSpec | undefined,
-  label: string,
+  how: { label: string; expectRunning: boolean },
   restart: () => Promise<void>,
   progress: (message: string) => void = (m) => console.warn(m),
 ): Promise<void> {
   if (spec === undefined) return restart();
   const { gateTimeoutMs } = spec;
+  const { label, expectRunning } = how;
   if (spec.kind === "broker") {
-    return rollBroker({ ...spec, label, gateTimeoutMs, syncTimeoutMs: gateTimeoutMs }, restart, progress);
+    const opts = { ...spec, label, gateTimeoutMs, syncTimeoutMs: gateTimeoutMs, expectRunning };
+    return rollBroker(opts, restart, progress);
   }
   const opts = { ensemble: spec.ensemble, myId: spec.myId, label, gateTimeoutMs, syncTimeoutMs: gateTimeoutMs };
   return rollZooKeeperNode(opts, restart, progress);

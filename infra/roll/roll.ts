@@ -32,6 +32,8 @@ export interface RollOptions {
   readonly syncTimeoutMs?: number;
   /** How long to wait for the other brokers' restarts. Default 30 min. */
   readonly turnTimeoutMs?: number;
+  /** False when a refresh found the broker stopped: it is started without a gate. Default true. */
+  readonly expectRunning?: boolean;
 }
 
 type Progress = (message: string) => void;
@@ -74,9 +76,16 @@ export async function electPreferredLeaders(zk: ZkClient, defaultMinIsr: number)
 }
 
 async function restartWhenSafe(zk: ZkClient, opts: RollOptions, restart: () => Promise<void>, progress: Progress) {
-  // A broker that is not running holds nobody's data in sync: starting it can only help.
+  // A broker that is not running holds nobody's data in sync: starting it can only help. But one
+  // the state says runs has died behind Pulumi's back: say so rather than start it with new settings.
   const running = (await readBrokerRegistrations(zk)).brokerIds.includes(opts.brokerId);
   if (running) await gate(zk, opts, progress);
+  else if (opts.expectRunning !== false) {
+    throw new Error(
+      `${opts.label}: not restarted: it is not running (not registered in ZooKeeper); ` +
+        "`pulumi up --refresh` (npm run up -- --refresh) finds it stopped and starts it again with its data",
+    );
+  }
   await restart();
   await waitUntilNone(
     zk,

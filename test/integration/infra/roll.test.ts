@@ -124,6 +124,9 @@ describe("rolling restart of every broker", () => {
     const results = await Promise.allSettled(
       [1, 2].map((id) => rollBroker(options(id, { gateTimeoutMs: 3_000 }), async () => void restarted++, quiet)),
     );
+    // The dead one is not started behind the state's back either: a refresh says it stopped.
+    const dead = rollBroker(options(3, { gateTimeoutMs: 3_000 }), async () => void restarted++, quiet);
+    await expect(dead).rejects.toThrow(/broker 3: not restarted: it is not running .*up --refresh/);
     expect(restarted).toBe(0);
     const messages = results.map((r) => (r.status === "rejected" ? String((r.reason as Error).message) : "fulfilled"));
     expect(messages.join("\n")).toMatch(/not restarted: stopping it would take partitions below min\.insync\.replicas/);
@@ -131,8 +134,8 @@ describe("rolling restart of every broker", () => {
     for (const m of messages) expect(m).toMatch(/not restarted/);
   }, 120_000);
 
-  it("starts a broker that is down without waiting on the gate", async () => {
-    await rollBroker(options(3, { gateTimeoutMs: 3_000 }), () => cluster.startBroker(3), quiet);
+  it("starts a broker a refresh found stopped without waiting on the gate", async () => {
+    await rollBroker(options(3, { gateTimeoutMs: 3_000, expectRunning: false }), () => cluster.startBroker(3), quiet);
     await allInSync();
   }, 120_000);
 });
