@@ -46,19 +46,53 @@ export interface TurnOptions {
 
 const seqOf = (name: string): number => Number(name.slice(name.lastIndexOf("-") + 1));
 
+/**
+ * Runs a ZooKeeper request again while the connection is lost: the node the
+ * client talks to may be the one a ZooKeeper roll restarts; the session
+ * moves to another node within its timeout.
+ */
+export async function retrying<T>(request: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await request();
+    } catch (err) {
+      const lost = (err as { code?: number }).code === -4 || (err as Error).name === "ZooKeeperTimeoutError";
+      if (!lost || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
 async function queued(zk: ZkClient, queue: string): Promise<string[]> {
-  return ((await getChildren(zk, queuePath(queue))) ?? []).sort((a, b) => seqOf(a) - seqOf(b));
+  const children = await retrying(() => getChildren(zk, queuePath(queue)));
+  return (children ?? []).sort((a, b) => seqOf(a) - seqOf(b));
+}
+
+/**
+ * Joins the queue once, even when the connection is lost after ZooKeeper made
+ * the node: the entry carries a random token, so a retry finds it instead of
+ * leaving a second entry that would hold the queue until this session ends.
+ */
+async function enqueue(zk: ZkClient, queue: string, member: string): Promise<string> {
+  const token = Math.random().toString(36).slice(2, 10);
+  const prefix = `${member.replace(/[^A-Za-z0-9]+/g, "-")}-${token}-`;
+  return retrying(async () => {
+    const made = (await queued(zk, queue)).find((c) => c.startsWith(prefix));
+    if (made) return made;
+    return (await createNode(zk, `${queuePath(queue)}/${prefix}`, "", "ephemeral-sequential")).split("/").pop()!;
+  });
 }
 
 /** The stop recorded after `since`, if any. */
 export async function stoppedSince(zk: ZkClient, queue: string, since: number): Promise<RollStop | undefined> {
-  const stop = await getJson<RollStop>(zk, stoppedPath(queue));
+  const stop = await retrying(() => getJson<RollStop>(zk, stoppedPath(queue)));
   return stop !== null && stop.at >= since ? stop : undefined;
 }
 
 export async function recordStop(zk: ZkClient, queue: string, stop: RollStop): Promise<void> {
-  await ensurePath(zk, ROOT);
-  await putNode(zk, stoppedPath(queue), JSON.stringify(stop));
+  await retrying(() => ensurePath(zk, ROOT));
+  await retrying(() => putNode(zk, stoppedPath(queue), JSON.stringify(stop)));
 }
 
 const stoppedError = (member: string, stop: RollStop): Error =>
@@ -67,15 +101,13 @@ const stoppedError = (member: string, stop: RollStop): Error =>
 /** Waits for this broker's turn (head of the queue); throws when the roll stopped or time ran out. */
 export async function takeTurn(zk: ZkClient, opts: TurnOptions): Promise<HeldTurn> {
   const dir = queuePath(opts.queue);
-  await ensurePath(zk, dir);
-  const entry = `${dir}/${opts.member.replace(/[^A-Za-z0-9]+/g, "-")}-`;
-  const enqueue = async () => (await createNode(zk, entry, "", "ephemeral-sequential")).split("/").pop()!;
-  let mine = await enqueue();
+  await retrying(() => ensurePath(zk, dir));
+  let mine = await enqueue(zk, opts.queue, opts.member);
   const deadline = Date.now() + opts.timeoutMs;
   let steppedBack = 0;
   let lastNote = 0;
   const release = async () => {
-    await removeNode(zk, `${dir}/${mine}`);
+    await retrying(() => removeNode(zk, `${dir}/${mine}`));
     return { last: (await queued(zk, opts.queue)).length === 0 };
   };
   for (;;) {
@@ -86,8 +118,8 @@ export async function takeTurn(zk: ZkClient, opts: TurnOptions): Promise<HeldTur
       // The controller (ZooKeeper's leader) goes last: a restart of it moves the controller, which
       // should happen once, not once per broker restarted after it.
       if (queue.length > 1 && steppedBack < 5 && (await opts.isController())) {
-        await removeNode(zk, `${dir}/${mine}`);
-        mine = await enqueue();
+        await retrying(() => removeNode(zk, `${dir}/${mine}`));
+        mine = await enqueue(zk, opts.queue, opts.member);
         steppedBack++;
         continue;
       }
