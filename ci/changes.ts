@@ -137,6 +137,20 @@ function processName(role: Role, p: Props | undefined, name: string): string {
   return labelOf(p) ?? name;
 }
 
+/** A restart in place: in turn when the process takes part in a roll (infra/roll/), else all at once. */
+function restartChange(resource: string, news: Props | undefined, why: string): Change {
+  const roll = (news?.roll as { kind?: string } | undefined)?.kind;
+  if (roll === "broker") {
+    const how = "one broker at a time, the controller last, each back in sync before the next";
+    return { impact: "rolling", resource, op: "update", what: `restarts in turn: ${how} (${why})` };
+  }
+  if (roll === "zookeeper") {
+    const how = "one node at a time, the leader last, each back in the quorum before the next";
+    return { impact: "rolling", resource, op: "update", what: `restarts in turn: ${how} (${why})` };
+  }
+  return { impact: "disruptive", resource, op: "update", what: `restarts (${why})` };
+}
+
 function processChange(
   op: string,
   role: Role,
@@ -157,12 +171,7 @@ function processChange(
     case "create":
       return { impact: "safe", resource, op, what: "starts" };
     case "update":
-      return {
-        impact: "disruptive",
-        resource,
-        op,
-        what: `restarts (${delta.length ? `${config}: ${delta.join("; ")}` : `changed: ${keys}`})`,
-      };
+      return restartChange(resource, news, delta.length ? `${config}: ${delta.join("; ")}` : `changed: ${keys}`);
     case "delete":
       if (onVolume) return { impact: "disruptive", resource, op, what: "stopped (its data stays on its volume)" };
       return core

@@ -11,6 +11,7 @@ const table = (head: string[], rows: string[][]): string[] => [
 const IMPACT_LABEL: Record<Impact, string> = {
   destructive: "**destructive** (data loss)",
   disruptive: "**disruptive** (restart)",
+  rolling: "**rolling** (restarts one at a time, no outage)",
   safe: "safe",
 };
 

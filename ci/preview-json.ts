@@ -26,7 +26,7 @@ export interface ResourceState {
   readonly outputs?: Readonly<Record<string, unknown>>;
 }
 
-export const IMPACTS = ["destructive", "disruptive", "safe"] as const;
+export const IMPACTS = ["destructive", "disruptive", "rolling", "safe"] as const;
 export type Impact = (typeof IMPACTS)[number];
 
 export interface Change {
@@ -67,7 +67,7 @@ export interface PreviewSummary {
   readonly ok: boolean;
   readonly errors: readonly string[];
   readonly warnings: readonly string[];
-  /** Destructive first, then disruptive, then safe; each in the preview's order. */
+  /** Destructive first, then disruptive, rolling, safe; each in the preview's order. */
   readonly changes: readonly Change[];
   readonly topology: Topology;
 }

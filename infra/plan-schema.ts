@@ -119,6 +119,10 @@ export const configSchema = z.strictObject({
     .optional(),
   /** ssh target: connect to hosts without a hostKey whatever key they show (warned at preview). */
   insecureIgnoreHostKey: z.boolean().optional(),
+  /** How a change that needs a restart restarts brokers and ZooKeeper nodes: one at a time, gated, or all at once. */
+  restarts: z.enum(["rolling", "all-at-once"]).default("rolling"),
+  /** A rolling restart's gates: how long each waits for in-sync replicas (or the quorum) before it gives up. */
+  rollTimeoutSeconds: z.number().int().min(5).max(86_400).default(300),
   /** ssh target: systemd units where the host runs systemd ("auto"), or plain processes. */
   serviceManager: z.enum(["auto", "systemd", "process"]).default("auto"),
   /** docker target: network, images and restart policy. */

@@ -66,6 +66,10 @@ export interface ClusterPlan {
   readonly serviceManager: "auto" | "systemd" | "process";
   /** ssh: hosts without a hostKey are reached whatever key they show. */
   readonly insecureIgnoreHostKey: boolean;
+  /** Restarts one process at a time with health gates (infra/roll/), or all at once. */
+  readonly restarts: "rolling" | "all-at-once";
+  /** How long each gate of a rolling restart waits (before a stop, after a start). */
+  readonly rollTimeoutSeconds: number;
   /** Only for the docker target. */
   readonly docker?: DockerPlan;
 }
@@ -209,6 +213,8 @@ function buildPlan(parsed: ParsedConfig & { target: TargetKind }, cfg: ValidConf
     dataDir,
     distribution: kafka.distribution ?? { url: defaultDistributionUrl(kafkaVersion) },
     serviceManager: cfg.serviceManager ?? "auto",
+    restarts: cfg.restarts ?? "rolling",
+    rollTimeoutSeconds: cfg.rollTimeoutSeconds ?? 300,
     insecureIgnoreHostKey: cfg.insecureIgnoreHostKey === true,
     ...(target === "docker"
       ? { docker: dockerPlan(cfg.docker, kafkaVersion, ctx.defaultDockerNetwork ?? "kafka-cluster") }

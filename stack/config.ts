@@ -22,11 +22,13 @@ const KEYS = [
   "dataDir",
   "serviceManager",
   "insecureIgnoreHostKey",
+  "restarts",
+  "rollTimeoutSeconds",
   "topics",
   "consumer",
   "docker",
 ] as const;
-const STRING_KEYS: ReadonlySet<string> = new Set(["target", "dataDir", "serviceManager"]);
+const STRING_KEYS: ReadonlySet<string> = new Set(["target", "dataDir", "serviceManager", "restarts"]);
 
 export interface StackSettings {
   readonly plan: ClusterPlan;

@@ -105,7 +105,13 @@ export async function prepareLayout(options: LayoutOptions): Promise<Layout> {
 }
 
 /** A ZooKeeper or Kafka JVM: its config and log4j files written, started (again) by start(). */
-function member(layout: Layout, name: string, role: "zookeeper" | "kafka", configText: string, heap: string): Member {
+export function member(
+  layout: Pick<Layout, "dir" | "libsDir">,
+  name: string,
+  role: "zookeeper" | "kafka",
+  configText: string,
+  heap: string,
+): Member {
   const { dir, libsDir } = layout;
   const configFile = path.join(dir, `${name}.properties`);
   const log4jFile = path.join(dir, `${name}.log4j.properties`);

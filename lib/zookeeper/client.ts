@@ -212,3 +212,59 @@ export async function readBrokerRegistrations(client: ZkClient): Promise<BrokerR
   ]);
   return { brokerIds: (ids ?? []).map(Number).sort((a, b) => a - b), controller: controller?.brokerid ?? null };
 }
+
+/** Creates `path` and its missing parents as persistent nodes; an existing node is fine. */
+export function ensurePath(client: ZkClient, path: string, timeoutMs = 10_000): Promise<void> {
+  return withDeadline<void>(path, timeoutMs, (resolve, reject) =>
+    client.mkdirp(path, (err) => (err ? reject(err) : resolve())),
+  );
+}
+
+/**
+ * Creates a node: "ephemeral-sequential" (gone with this session; the name
+ * gets a sequence number, returned), "ephemeral" or "persistent". Rejects
+ * with the client's error, e.g. NODE_EXISTS (see isNodeExists).
+ */
+export function createNode(
+  client: ZkClient,
+  path: string,
+  data: string,
+  mode: "persistent" | "ephemeral" | "ephemeral-sequential",
+  timeoutMs = 10_000,
+): Promise<string> {
+  const zk = require("node-zookeeper-client") as typeof import("node-zookeeper-client");
+  const modes = {
+    persistent: zk.CreateMode.PERSISTENT,
+    ephemeral: zk.CreateMode.EPHEMERAL,
+    "ephemeral-sequential": zk.CreateMode.EPHEMERAL_SEQUENTIAL,
+  };
+  return withDeadline<string>(path, timeoutMs, (resolve, reject) =>
+    client.create(path, Buffer.from(data, "utf8"), modes[mode], (err, created) =>
+      err ? reject(err) : resolve(created),
+    ),
+  );
+}
+
+/** Writes a persistent node's data, creating it when missing. */
+export async function putNode(client: ZkClient, path: string, data: string, timeoutMs = 10_000): Promise<void> {
+  try {
+    await createNode(client, path, data, "persistent", timeoutMs);
+  } catch (err) {
+    if (!isNodeExists(err)) throw err;
+    await withDeadline<void>(path, timeoutMs, (resolve, reject) =>
+      client.setData(path, Buffer.from(data, "utf8"), -1, (e) => (e ? reject(e) : resolve())),
+    );
+  }
+}
+
+/** Removes a node of any version; a missing node is fine. */
+export function removeNode(client: ZkClient, path: string, timeoutMs = 10_000): Promise<void> {
+  return withDeadline<void>(path, timeoutMs, (resolve, reject) =>
+    client.remove(path, -1, (err) => (err && !isNoNode(err) ? reject(err) : resolve())),
+  );
+}
+
+export function isNodeExists(err: unknown): boolean {
+  const zk = require("node-zookeeper-client") as typeof import("node-zookeeper-client");
+  return (err as { code?: number } | null)?.code === zk.Exception.NODE_EXISTS;
+}
