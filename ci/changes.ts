@@ -1,5 +1,6 @@
 // Each step of a preview as a change in words, classified destructive (data
 // loss), disruptive (a restart) or safe.
+import { liveSettingsChange, onlyLiveKeysChanged } from "./live-changes";
 import { fileNamed, isProcess, labelOf, roleOf, TYPES, urnParts, type Role } from "./resources";
 import { formatConfig, hostOf, inputsOf, quote, topicRow, UNKNOWN } from "./preview-json";
 import type { Change, PreviewStep, Props, TopicRow } from "./preview-json";
@@ -99,8 +100,8 @@ function topicChange(
   }
 }
 
-/** Keys of a properties file (server.properties, zoo.cfg) that differ, in words. */
-function propertiesDelta(before: string | undefined, after: string | undefined): string[] {
+/** Keys of a properties file (server.properties, zoo.cfg) that differ, each with its change in words. */
+function propertiesDelta(before: string | undefined, after: string | undefined): Array<[key: string, words: string]> {
   if (before === undefined || after === undefined) return [];
   const parse = (t: string): Map<string, string> => {
     const m = new Map<string, string>();
@@ -112,11 +113,11 @@ function propertiesDelta(before: string | undefined, after: string | undefined):
   };
   const a = parse(before);
   const b = parse(after);
-  const out: string[] = [];
+  const out: Array<[string, string]> = [];
   for (const k of new Set([...a.keys(), ...b.keys()])) {
-    if (!b.has(k)) out.push(`${k} removed`);
-    else if (!a.has(k)) out.push(`${k}=${b.get(k)} (new)`);
-    else if (a.get(k) !== b.get(k)) out.push(`${k} ${a.get(k)} → ${b.get(k)}`);
+    if (!b.has(k)) out.push([k, `${k} removed`]);
+    else if (!a.has(k)) out.push([k, `${k}=${b.get(k)} (new)`]);
+    else if (a.get(k) !== b.get(k)) out.push([k, `${k} ${a.get(k)} → ${b.get(k)}`]);
   }
   return out;
 }
@@ -137,6 +138,39 @@ function processName(role: Role, p: Props | undefined, name: string): string {
   return labelOf(p) ?? name;
 }
 
+/** A process updated in place: restarted, or (its provider applying those keys live) only its config file rewritten. */
+function processUpdate(
+  resource: string,
+  config: string | undefined,
+  changes: ReadonlyArray<[key: string, words: string]>,
+  olds: Props | undefined,
+  news: Props | undefined,
+): Change {
+  const op = "update";
+  const delta = changes.map(([, words]) => words);
+  if (
+    onlyLiveKeysChanged(
+      changedKeys(olds, news),
+      changes.map(([k]) => k),
+      news,
+    )
+  ) {
+    return {
+      impact: "safe",
+      resource,
+      op,
+      what: `${config} rewritten, no restart (applied live: ${delta.join("; ")})`,
+    };
+  }
+  const keys = changedKeys(olds, news).join(", ") || "inputs";
+  return {
+    impact: "disruptive",
+    resource,
+    op,
+    what: `restarts (${delta.length ? `${config}: ${delta.join("; ")}` : `changed: ${keys}`})`,
+  };
+}
+
 function processChange(
   op: string,
   role: Role,
@@ -151,18 +185,14 @@ function processChange(
   const dirs = (Array.isArray(olds?.dirs) ? (olds!.dirs as string[]) : []).join(", ");
   // A docker container keeps its data on a volume, a resource of its own (a row of its own when it changes).
   const onVolume = core && type === TYPES.dockerContainer;
-  const delta = config ? propertiesDelta(fileNamed(olds, config), fileNamed(news, config)) : [];
+  const changes = config ? propertiesDelta(fileNamed(olds, config), fileNamed(news, config)) : [];
+  const delta = changes.map(([, words]) => words);
   const keys = changedKeys(olds, news).join(", ") || "inputs";
   switch (op) {
     case "create":
       return { impact: "safe", resource, op, what: "starts" };
     case "update":
-      return {
-        impact: "disruptive",
-        resource,
-        op,
-        what: `restarts (${delta.length ? `${config}: ${delta.join("; ")}` : `changed: ${keys}`})`,
-      };
+      return processUpdate(resource, config, changes, olds, news);
     case "delete":
       if (onVolume) return { impact: "disruptive", resource, op, what: "stopped (its data stays on its volume)" };
       return core
@@ -220,6 +250,7 @@ export function classify(step: PreviewStep, op: string): Change | undefined {
           return { impact: "destructive", resource, op, what: "replaced: removed with its data, created empty" };
         return { impact: "safe", resource, op, what: op === "create" ? "created" : op };
       }
+      if (type === TYPES.liveBrokerSettings) return liveSettingsChange(op, olds, news);
       if (type === TYPES.clusterReady) {
         const what =
           op === "delete" ? "removed" : `waits for every broker and a controller${op === "create" ? "" : " again"}`;
