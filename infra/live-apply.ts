@@ -7,9 +7,9 @@ import type { Admin, DescribeConfigResponse } from "kafkajs";
 import { kafkajs } from "../lib/kafkajs";
 import { done, notYet, pollUntil } from "../lib/poll";
 
-/** kafkajs ConfigResourceTypes.BROKER and the DescribeConfigs config sources it reports. */
-const BROKER = 4;
-const SOURCE = { dynamicBroker: 2, staticBroker: 4, default: 5 } as const;
+// kafkajs ConfigResourceTypes.BROKER is 4; DescribeConfigs' config sources are
+// DYNAMIC_BROKER_CONFIG 2, STATIC_BROKER_CONFIG 4 and DEFAULT_CONFIG 5. They are
+// written as literals: Pulumi's closure serializer fails on a captured constant object.
 
 type Entry = DescribeConfigResponse["resources"][number]["configEntries"][number];
 export type Settings = Readonly<Record<string, string>>;
@@ -44,7 +44,7 @@ export async function withAdmin<T>(bootstrapServers: string, use: (admin: Admin)
 /** One broker's settings as it reports them (with synonyms: where each value comes from). */
 export async function describeBroker(admin: Admin, id: number): Promise<Map<string, Entry>> {
   const { resources } = await admin.describeConfigs({
-    resources: [{ type: BROKER, name: String(id) }],
+    resources: [{ type: 4, name: String(id) }],
     includeSynonyms: true,
   });
   return new Map((resources[0]?.configEntries ?? []).map((e) => [e.configName, e]));
@@ -54,7 +54,7 @@ export async function describeBroker(admin: Admin, id: number): Promise<Map<stri
 export async function alterBroker(admin: Admin, id: number, settings: Settings): Promise<void> {
   const configEntries = Object.entries(settings).map(([name, value]) => ({ name, value }));
   try {
-    await admin.alterConfigs({ validateOnly: false, resources: [{ type: BROKER, name: String(id), configEntries }] });
+    await admin.alterConfigs({ validateOnly: false, resources: [{ type: 4, name: String(id), configEntries }] });
   } catch (err) {
     const keys = Object.keys(settings).join(", ") || "(none: removing all)";
     throw new Error(
@@ -82,7 +82,7 @@ export function mismatches(id: number, seen: Map<string, Entry>, settings: Setti
     else if (!sameValue(e.configValue, value)) out.push(`broker ${id}: ${key} is ${e.configValue}, expected ${value}`);
   }
   for (const key of removed) {
-    if (seen.get(key)?.configSource === SOURCE.dynamicBroker) out.push(`broker ${id}: ${key} is still set live`);
+    if (seen.get(key)?.configSource === 2) out.push(`broker ${id}: ${key} is still set live`);
   }
   return out;
 }
@@ -113,7 +113,7 @@ export async function verifyBroker(
 /** Dynamic settings set on the broker that are neither sent nor expected to go: AlterConfigs erases them. */
 export function undeclared(seen: Map<string, Entry>, keep: Settings, removed: readonly string[]): string[] {
   return [...seen.values()]
-    .filter((e) => e.configSource === SOURCE.dynamicBroker && !(e.configName in keep))
+    .filter((e) => e.configSource === 2 && !(e.configName in keep))
     .map((e) => e.configName)
     .filter((k) => !removed.includes(k))
     .sort();
@@ -128,8 +128,8 @@ export function defaultsToPin(seen: Map<string, Entry>, removed: readonly string
   const pins: Record<string, string> = {};
   for (const key of removed) {
     const synonyms = seen.get(key)?.configSynonyms ?? [];
-    const started = synonyms.find((s) => s.configName === key && s.configSource === SOURCE.staticBroker);
-    const fallback = synonyms.find((s) => s.configName === key && s.configSource === SOURCE.default);
+    const started = synonyms.find((s) => s.configName === key && s.configSource === 4);
+    const fallback = synonyms.find((s) => s.configName === key && s.configSource === 5);
     if (!started || !fallback || fallback.configValue === null || fallback.configValue === undefined) continue;
     if (started.configValue !== fallback.configValue) pins[key] = fallback.configValue;
   }

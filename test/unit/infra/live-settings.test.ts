@@ -1,3 +1,6 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { defaultsToPin, mismatches, undeclared } from "../../../infra/live-apply";
 import { liveBrokerSettingsProvider } from "../../../infra/live-broker-settings";
@@ -125,4 +128,28 @@ describe("reading back", () => {
     );
     expect(defaultsToPin(s, ["log.cleaner.threads", "log.retention.ms"])).toEqual({ "log.cleaner.threads": "1" });
   });
+});
+
+describe("LiveBrokerSettings' provider as Pulumi serializes it", () => {
+  it("requires none of the project's modules, and runs on its own: check, and a delete with no cluster", async () => {
+    const { text } = await pulumi.runtime.serializeFunction(() => liveBrokerSettingsProvider, { allowSecrets: false });
+    expect(text).not.toMatch(/require\("\.\.?\//);
+    // Beside node_modules, as the provider host loads it (kafkajs resolves from there).
+    const file = path.join(__dirname, "..", "..", "..", "node_modules", ".cache", `live-provider-${process.pid}.js`);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+    try {
+      const provider = (require(file) as { handler: () => typeof liveBrokerSettingsProvider }).handler();
+      const target = { bootstrapServers: "127.0.0.1:1", brokerIds: [1], timeoutMs: 1 };
+      const checked = await provider.check!(
+        { ...target, settings: { "num.io.threads": "8" } },
+        { ...target, settings: { "num.io.threads": "32" } },
+      );
+      expect(checked.failures?.[0]?.reason).toContain("num.io.threads 8 → 32");
+      const olds = { ...target, settings: { "log.cleaner.threads": "2" }, pinned: {}, erased: {} };
+      await expect(provider.delete!("live-broker-settings", olds)).resolves.toBeUndefined();
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  }, 30_000);
 });
