@@ -6,6 +6,7 @@
 import type { Admin, DescribeConfigResponse } from "kafkajs";
 import { kafkajs } from "../lib/kafkajs";
 import { done, notYet, pollUntil } from "../lib/poll";
+import { THREAD_POOL_SETTINGS } from "./live-settings";
 
 // kafkajs ConfigResourceTypes.BROKER is 4; DescribeConfigs' config sources are
 // DYNAMIC_BROKER_CONFIG 2, STATIC_BROKER_CONFIG 4 and DEFAULT_CONFIG 5. They are
@@ -56,13 +57,28 @@ export async function alterBroker(admin: Admin, id: number, settings: Settings):
   try {
     await admin.alterConfigs({ validateOnly: false, resources: [{ type: 4, name: String(id), configEntries }] });
   } catch (err) {
-    const keys = Object.keys(settings).join(", ") || "(none: removing all)";
+    const refused = await refusedKeys(admin, id, settings);
+    const named = refused.length ? refused.join(", ") : `the live settings [${Object.keys(settings).join(", ")}]`;
+    const pools = refused.some((r) => THREAD_POOL_SETTINGS.includes(r.split("=")[0]));
     throw new Error(
-      `broker ${id} refused the live settings [${keys}]: ${(err as Error).message}` +
-        " (a thread pool may change only to between half and twice its current size)",
+      `broker ${id} refused ${named}: ${(err as Error).message}` +
+        (pools ? " (a thread pool changes at run time only to between half and twice its current size)" : ""),
       { cause: err },
     );
   }
+}
+
+/**
+ * Which of `settings` broker `id` refuses, each asked alone with validateOnly:
+ * kafkajs drops the error message that names it.
+ */
+async function refusedKeys(admin: Admin, id: number, settings: Settings): Promise<string[]> {
+  const refused: string[] = [];
+  for (const [name, value] of Object.entries(settings)) {
+    const resources = [{ type: 4, name: String(id), configEntries: [{ name, value }] }];
+    await admin.alterConfigs({ validateOnly: true, resources }).catch(() => refused.push(`${name}=${value}`));
+  }
+  return refused;
 }
 
 /** The same value as Kafka writes it back: lists without spaces, numbers as numbers (1 and 1.0). */

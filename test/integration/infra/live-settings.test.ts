@@ -170,11 +170,12 @@ describe("LiveBrokerSettings", () => {
 
   it("fails naming the broker and key when Kafka refuses a thread pool resize, leaving the other brokers as they were", async () => {
     // num.io.threads is 8: Kafka takes 4 to 16 at run time.
-    await expect(provider.create!(inputs({ "num.io.threads": "17" }))).rejects.toThrow(
-      new RegExp(`broker ${ids[0]} refused the live settings \\[num.io.threads\\]`),
+    const settings = { "num.io.threads": "17", "log.cleaner.threads": "2" };
+    await expect(provider.create!(inputs(settings))).rejects.toThrow(
+      new RegExp(`^broker ${ids[0]} refused num\\.io\\.threads=17: .*half and twice`),
     );
-    expect((await seenOnEvery(["num.io.threads"])).map((b) => b["num.io.threads"])).toEqual(
-      every({ value: "8", live: false }),
+    expect(await seenOnEvery(["num.io.threads", "log.cleaner.threads"])).toEqual(
+      every({ "num.io.threads": { value: "8", live: false }, "log.cleaner.threads": { value: "1", live: false } }),
     );
     const ok = await provider.create!(inputs({ "num.io.threads": "16" }));
     expect((await seenOnEvery(["num.io.threads"]))[2]["num.io.threads"]).toEqual({ value: "16", live: true });
