@@ -1,6 +1,7 @@
 // Each step of a preview as a change in words, classified destructive (data
 // loss), disruptive (a restart) or safe.
-import { liveSettingsChange, onlyLiveKeysChanged } from "./live-changes";
+import { rewritesOnly } from "../infra/targets/live-diff";
+import { liveSettingsChange, rewriteChange } from "./live-changes";
 import { fileNamed, isProcess, labelOf, roleOf, TYPES, urnParts, type Role } from "./resources";
 import { formatConfig, hostOf, inputsOf, quote, topicRow, UNKNOWN } from "./preview-json";
 import type { Change, PreviewStep, Props, TopicRow } from "./preview-json";
@@ -100,8 +101,8 @@ function topicChange(
   }
 }
 
-/** Keys of a properties file (server.properties, zoo.cfg) that differ, each with its change in words. */
-function propertiesDelta(before: string | undefined, after: string | undefined): Array<[key: string, words: string]> {
+/** Keys of a properties file (server.properties, zoo.cfg) that differ, in words. */
+function propertiesDelta(before: string | undefined, after: string | undefined): string[] {
   if (before === undefined || after === undefined) return [];
   const parse = (t: string): Map<string, string> => {
     const m = new Map<string, string>();
@@ -113,11 +114,11 @@ function propertiesDelta(before: string | undefined, after: string | undefined):
   };
   const a = parse(before);
   const b = parse(after);
-  const out: Array<[string, string]> = [];
+  const out: string[] = [];
   for (const k of new Set([...a.keys(), ...b.keys()])) {
-    if (!b.has(k)) out.push([k, `${k} removed`]);
-    else if (!a.has(k)) out.push([k, `${k}=${b.get(k)} (new)`]);
-    else if (a.get(k) !== b.get(k)) out.push([k, `${k} ${a.get(k)} → ${b.get(k)}`]);
+    if (!b.has(k)) out.push(`${k} removed`);
+    else if (!a.has(k)) out.push(`${k}=${b.get(k)} (new)`);
+    else if (a.get(k) !== b.get(k)) out.push(`${k} ${a.get(k)} → ${b.get(k)}`);
   }
   return out;
 }
@@ -142,26 +143,13 @@ function processName(role: Role, p: Props | undefined, name: string): string {
 function processUpdate(
   resource: string,
   config: string | undefined,
-  changes: ReadonlyArray<[key: string, words: string]>,
+  delta: readonly string[],
   olds: Props | undefined,
   news: Props | undefined,
 ): Change {
   const op = "update";
-  const delta = changes.map(([, words]) => words);
-  if (
-    onlyLiveKeysChanged(
-      changedKeys(olds, news),
-      changes.map(([k]) => k),
-      news,
-    )
-  ) {
-    return {
-      impact: "safe",
-      resource,
-      op,
-      what: `${config} rewritten, no restart (applied live: ${delta.join("; ")})`,
-    };
-  }
+  // The process provider decides the same with the same function: only files rewritten, no restart.
+  if (olds && news && rewritesOnly(olds, news, changedKeys(olds, news))) return rewriteChange(resource, config, delta);
   const keys = changedKeys(olds, news).join(", ") || "inputs";
   return {
     impact: "disruptive",
@@ -185,14 +173,13 @@ function processChange(
   const dirs = (Array.isArray(olds?.dirs) ? (olds!.dirs as string[]) : []).join(", ");
   // A docker container keeps its data on a volume, a resource of its own (a row of its own when it changes).
   const onVolume = core && type === TYPES.dockerContainer;
-  const changes = config ? propertiesDelta(fileNamed(olds, config), fileNamed(news, config)) : [];
-  const delta = changes.map(([, words]) => words);
+  const delta = config ? propertiesDelta(fileNamed(olds, config), fileNamed(news, config)) : [];
   const keys = changedKeys(olds, news).join(", ") || "inputs";
   switch (op) {
     case "create":
       return { impact: "safe", resource, op, what: "starts" };
     case "update":
-      return processUpdate(resource, config, changes, olds, news);
+      return processUpdate(resource, config, delta, olds, news);
     case "delete":
       if (onVolume) return { impact: "disruptive", resource, op, what: "stopped (its data stays on its volume)" };
       return core

@@ -1,6 +1,6 @@
 // Pure: the preview's words for broker settings applied live
-// (LiveBrokerSettings: applied through the admin API, no restart), and
-// whether a broker process's update only rewrites live settings.
+// (LiveBrokerSettings: applied through the admin API, no restart), and for a
+// broker process whose update only rewrites those lines (no restart).
 import type { Change, Props } from "./preview-json";
 
 const settingsOf = (p: Props | undefined): Record<string, string> =>
@@ -31,18 +31,10 @@ export function liveSettingsChange(op: string, olds: Props | undefined, news: Pr
   return { impact: "safe", resource, op, what: `applied live, no restart${on}: ${what}` };
 }
 
-/**
- * True when a broker process's update only rewrites server.properties lines
- * of keys its provider applies live (its `liveKeys` input: the process is
- * not restarted, LiveBrokerSettings applies the change).
- */
-export function onlyLiveKeysChanged(
-  changedInputs: readonly string[],
-  deltaKeys: readonly string[],
-  news: Props | undefined,
-) {
-  const liveKeys = Array.isArray(news?.liveKeys) ? (news.liveKeys as string[]) : undefined;
-  if (!liveKeys || deltaKeys.length === 0) return false;
-  // `liveKeys` itself may change with this program's list; the process's diff decides that alone restarts nothing.
-  return changedInputs.every((k) => k === "files" || k === "liveKeys") && deltaKeys.every((k) => liveKeys.includes(k));
+/** A process update that only rewrites its files (the live settings lines), or only the list of live keys: no restart. */
+export function rewriteChange(resource: string, config: string | undefined, delta: readonly string[]): Change {
+  const what = delta.length
+    ? `${config} rewritten, no restart (applied live: ${delta.join("; ")})`
+    : "no restart (only the list of settings it applies live changed)";
+  return { impact: "safe", resource, op: "update", what };
 }

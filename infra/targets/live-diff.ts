@@ -40,3 +40,23 @@ export function differsOnlyInLiveKeys(
   }
   return differs;
 }
+
+/**
+ * The process diff's question (`changed`: the inputs that differ): is this
+ * update only a rewrite of files, with no restart? True when nothing but
+ * `files` and `liveKeys` changed and the files differ, if at all, only in
+ * lines of the new `liveKeys` (a broker's: LIVE_BROKER_SETTINGS). A process
+ * without `liveKeys` never qualifies.
+ */
+export function rewritesOnly(
+  olds: Readonly<Record<string, unknown>>,
+  news: Readonly<Record<string, unknown>>,
+  changed: readonly string[],
+): boolean {
+  const liveKeys = news.liveKeys;
+  if (!Array.isArray(liveKeys) || changed.length === 0) return false;
+  if (!changed.every((k) => k === "files" || k === "liveKeys")) return false;
+  if (!changed.includes("files")) return true;
+  type Files = Record<string, FileContent>;
+  return differsOnlyInLiveKeys(olds.files as Files | undefined, news.files as Files | undefined, liveKeys as string[]);
+}

@@ -91,6 +91,12 @@ describe("settings applied live in the preview summary", () => {
     expect(rows(step({}, { "log.cleaner.threads": 2 }))).toEqual([
       "disruptive | broker 1 (hadoop-nn) | restarts (server.properties: log.cleaner.threads=2 (new))",
     ]);
+    const listOnly = {
+      steps: [{ op: "update", urn: urn(PROCESS, "kafka-broker-1"), oldState: broker({}), newState: broker({}, ["x"]) }],
+    };
+    expect(rows(listOnly)).toEqual([
+      "safe | broker 1 (hadoop-nn) | no restart (only the list of settings it applies live changed)",
+    ]);
     expect(rows(step({}, { "log.cleaner.threads": 2, "num.partitions": 6 }, LIVE_BROKER_SETTINGS))[0]).toMatch(
       /^disruptive \| broker 1 \(hadoop-nn\) \| restarts \(server.properties: /,
     );

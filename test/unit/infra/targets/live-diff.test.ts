@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LIVE_BROKER_SETTINGS } from "../../../../infra/live-settings";
 import { renderServerProperties } from "../../../../infra/render";
-import { differsOnlyInLiveKeys } from "../../../../infra/targets/live-diff";
+import { differsOnlyInLiveKeys, rewritesOnly } from "../../../../infra/targets/live-diff";
 
 const props = (settings: Record<string, string | number | boolean>) =>
   renderServerProperties({ id: 1, host: "127.0.10.1", port: 9092, zookeeperConnect: "z:2181", logDir: "/d", settings });
@@ -41,5 +41,24 @@ describe("differsOnlyInLiveKeys", () => {
     const ref = { "/w/s.js": { source: "/x", sha256: "1" } };
     expect(differsOnlyInLiveKeys(ref, { "/w/s.js": { source: "/x", sha256: "2" } }, LIVE_BROKER_SETTINGS)).toBe(false);
     expect(differsOnlyInLiveKeys(undefined, a, LIVE_BROKER_SETTINGS)).toBe(false);
+  });
+});
+
+describe("rewritesOnly", () => {
+  const keys = [...LIVE_BROKER_SETTINGS];
+  const a = { label: "b1", files: files({}), liveKeys: keys };
+  const b = { ...a, files: files({ "log.cleaner.threads": 2 }) };
+
+  it("true for a change of live lines only, or of the liveKeys list alone", () => {
+    expect(rewritesOnly(a, b, ["files"])).toBe(true);
+    expect(rewritesOnly({ ...a, liveKeys: undefined }, b, ["files", "liveKeys"])).toBe(true);
+    expect(rewritesOnly(a, { ...a, liveKeys: [...keys, "x"] }, ["liveKeys"])).toBe(true);
+  });
+
+  it("false with another input or line changed, without liveKeys, or with nothing changed", () => {
+    expect(rewritesOnly(a, { ...b, label: "x" }, ["files", "label"])).toBe(false);
+    expect(rewritesOnly(a, { ...a, files: files({ "num.partitions": 6 }) }, ["files"])).toBe(false);
+    expect(rewritesOnly({ files: a.files }, { files: b.files }, ["files"])).toBe(false);
+    expect(rewritesOnly(a, a, [])).toBe(false);
   });
 });
