@@ -82,7 +82,7 @@ async function refusedKeys(admin: Admin, id: number, settings: Settings): Promis
 }
 
 /** The same value as Kafka writes it back: lists without spaces, numbers as numbers (1 and 1.0). */
-function sameValue(a: string | null | undefined, b: string): boolean {
+export function sameValue(a: string | null | undefined, b: string): boolean {
   if (a === null || a === undefined) return false;
   const norm = (s: string): string => s.replace(/\s*,\s*/g, ",").trim();
   if (norm(a) === norm(b)) return true;

@@ -7,7 +7,15 @@
 // provider deletes (reverts) without any build on the machine; what it calls
 // (infra/live-apply.ts, lib/kafkajs, lib/poll) requires inside functions.
 import * as pulumi from "@pulumi/pulumi";
-import { alterBroker, defaultsToPin, describeBroker, undeclared, verifyBroker, withAdmin } from "./live-apply";
+import {
+  alterBroker,
+  defaultsToPin,
+  describeBroker,
+  sameValue,
+  undeclared,
+  verifyBroker,
+  withAdmin,
+} from "./live-apply";
 import type { LiveTarget, Settings } from "./live-apply";
 import { threadPoolProblems } from "./live-settings";
 
@@ -68,6 +76,38 @@ async function revertAll(t: LiveBrokerSettingsInputs): Promise<void> {
   }
 }
 
+/**
+ * What the brokers hold live now, for `pulumi refresh`: a setting counts when
+ * every broker holds it with one value; one changed or removed by hand on any
+ * broker drops out, so the next `up` sends the declared set again. The
+ * defaults the resource pinned are its own, not settings. A cluster that does
+ * not answer leaves the state as it was.
+ */
+async function readLive(props: LiveBrokerSettingsOutputs): Promise<LiveBrokerSettingsOutputs> {
+  try {
+    return await withAdmin(props.bootstrapServers, async (admin) => {
+      const held: Record<string, string>[] = [];
+      for (const id of props.brokerIds) {
+        const live = [...(await describeBroker(admin, id)).values()].filter((e) => e.configSource === 2);
+        held.push(Object.fromEntries(live.map((e) => [e.configName, String(e.configValue)])));
+      }
+      const [first = {}, ...rest] = held;
+      const pinned = props.pinned ?? {};
+      const declared = props.settings ?? {};
+      const settings = Object.fromEntries(
+        Object.entries(first)
+          .filter(([k, v]) => rest.every((h) => h[k] === v) && pinned[k] !== v)
+          // As declared when Kafka only wrote it its own way ("a, b" as "a,b"): no change to apply.
+          .map(([k, v]) => [k, k in declared && sameValue(v, declared[k]) ? declared[k] : v]),
+      );
+      return { ...props, settings };
+    });
+  } catch (err) {
+    console.warn(`live broker settings not read (${(err as Error).message}): kept as they were`);
+    return props;
+  }
+}
+
 const keysOf = (o: Record<string, string> | undefined): string[] => Object.keys(o ?? {});
 
 export const liveBrokerSettingsProvider: pulumi.dynamic.ResourceProvider<
@@ -95,6 +135,9 @@ export const liveBrokerSettingsProvider: pulumi.dynamic.ResourceProvider<
     );
     const { pinned, erased } = await apply(news, removed);
     return { outs: { ...news, pinned, erased } };
+  },
+  async read(id, props) {
+    return { id, props: props ? await readLive(props) : props };
   },
   async delete(_id, olds) {
     await revertAll(olds);

@@ -182,6 +182,31 @@ describe("LiveBrokerSettings", () => {
     await provider.delete!(ok.id, ok.outs!);
   });
 
+  it("refresh sees a setting changed by hand on one broker, and the next update sends the declared set again", async () => {
+    const declared = inputs({ "log.cleaner.threads": "2", "log.cleanup.policy": "compact, delete" });
+    const created = await provider.create!(declared);
+    expect((await provider.read!(created.id, created.outs!)).props).toEqual(created.outs);
+    // By hand, as kafka-configs.sh would: the whole set of broker 2, one value changed.
+    await withAdmin(bootstrapServers, (admin) =>
+      alterBroker(admin, ids[1], { "log.cleaner.threads": "3", "log.cleanup.policy": "compact,delete" }),
+    );
+    await settled(
+      ["log.cleaner.threads"],
+      [2, 3, 2].map((v) => ({ "log.cleaner.threads": { value: String(v), live: true } })),
+    );
+    const refreshed = (await provider.read!(created.id, created.outs!)).props!;
+    expect(refreshed.settings).toEqual({ "log.cleanup.policy": "compact, delete" });
+    expect((await provider.diff!(created.id, refreshed, declared)).changes).toBe(true);
+    const updated = await provider.update!(created.id, refreshed, declared);
+    expect(await seenOnEvery(["log.cleaner.threads", "log.cleanup.policy"])).toEqual(
+      every({
+        "log.cleaner.threads": { value: "2", live: true },
+        "log.cleanup.policy": { value: "compact,delete", live: true },
+      }),
+    );
+    await provider.delete!(created.id, updated.outs!);
+  });
+
   it("delete finishes when the cluster does not answer", async () => {
     const dead = { ...inputs({ "log.cleaner.threads": "2" }), bootstrapServers: "127.0.0.1:1", pinned: {}, erased: {} };
     await expect(provider.delete!("live-broker-settings", dead)).resolves.toBeUndefined();
