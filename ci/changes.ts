@@ -1,5 +1,7 @@
 // Each step of a preview as a change in words, classified destructive (data
 // loss), disruptive (a restart) or safe.
+import { rewritesOnly } from "../infra/targets/live-diff";
+import { liveSettingsChange, rewriteChange } from "./live-changes";
 import { fileNamed, isProcess, labelOf, roleOf, TYPES, urnParts, type Role } from "./resources";
 import { formatConfig, hostOf, inputsOf, quote, topicRow, UNKNOWN } from "./preview-json";
 import type { Change, PreviewStep, Props, TopicRow } from "./preview-json";
@@ -151,6 +153,20 @@ function restartChange(resource: string, news: Props | undefined, why: string): 
   return { impact: "disruptive", resource, op: "update", what: `restarts (${why})` };
 }
 
+/** A process updated in place: restarted, or (its provider applying those keys live) only its config file rewritten. */
+function processUpdate(
+  resource: string,
+  config: string | undefined,
+  delta: readonly string[],
+  olds: Props | undefined,
+  news: Props | undefined,
+): Change {
+  // The process provider decides the same with the same function: only files rewritten, no restart.
+  if (olds && news && rewritesOnly(olds, news, changedKeys(olds, news))) return rewriteChange(resource, config, delta);
+  const keys = changedKeys(olds, news).join(", ") || "inputs";
+  return restartChange(resource, news, delta.length ? `${config}: ${delta.join("; ")}` : `changed: ${keys}`);
+}
+
 function processChange(
   op: string,
   role: Role,
@@ -171,7 +187,7 @@ function processChange(
     case "create":
       return { impact: "safe", resource, op, what: "starts" };
     case "update":
-      return restartChange(resource, news, delta.length ? `${config}: ${delta.join("; ")}` : `changed: ${keys}`);
+      return processUpdate(resource, config, delta, olds, news);
     case "delete":
       if (onVolume) return { impact: "disruptive", resource, op, what: "stopped (its data stays on its volume)" };
       return core
@@ -229,6 +245,7 @@ export function classify(step: PreviewStep, op: string): Change | undefined {
           return { impact: "destructive", resource, op, what: "replaced: removed with its data, created empty" };
         return { impact: "safe", resource, op, what: op === "create" ? "created" : op };
       }
+      if (type === TYPES.liveBrokerSettings) return liveSettingsChange(op, olds, news);
       if (type === TYPES.clusterReady) {
         const what =
           op === "delete" ? "removed" : `waits for every broker and a controller${op === "create" ? "" : " again"}`;

@@ -9,6 +9,8 @@ export const TYPES = {
   cluster: "kafka-cluster:infra:KafkaCluster",
   topic: "pulumi-nodejs:dynamic/kafka-cluster:KafkaTopic",
   clusterReady: "pulumi-nodejs:dynamic/kafka-cluster:ClusterReady",
+  /** The broker settings Kafka changes at run time, applied through the admin API (infra/live-broker-settings.ts). */
+  liveBrokerSettings: "pulumi-nodejs:dynamic/kafka-cluster:LiveBrokerSettings",
   localProcess: "pulumi-nodejs:dynamic/kafka-cluster:LocalProcess",
   remoteProcess: "pulumi-nodejs:dynamic/kafka-cluster:RemoteProcess",
   remoteInstall: "pulumi-nodejs:dynamic/kafka-cluster:RemoteKafkaInstall",

@@ -2,6 +2,8 @@
 // stack's target and returns only when the cluster is ready.
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterReady } from "./cluster-ready";
+import { LiveBrokerSettings } from "./live-broker-settings";
+import { liveSettingsOf } from "./live-settings";
 import type { ClusterPlan } from "./plan";
 import { StackIdentity } from "./stack-identity";
 import { createTarget } from "./targets/target";
@@ -28,6 +30,8 @@ export class KafkaCluster extends pulumi.ComponentResource {
   readonly brokers: pulumi.Output<BrokerOutput[]>;
   /** Resolves once every broker is registered and a controller is elected. */
   readonly ready: ClusterReady;
+  /** The broker settings Kafka changes at run time, applied through the admin API once the cluster is ready. */
+  readonly liveSettings: LiveBrokerSettings;
   /**
    * The stack's identity, made once and kept in state: the owner of every
    * process it places on a host (pass it to the service). None on docker,
@@ -59,6 +63,17 @@ export class KafkaCluster extends pulumi.ComponentResource {
         timeoutMs: args.readyTimeoutMs ?? 120_000,
       },
       { parent: this, dependsOn: brokers },
+    );
+    // Deleted before the brokers stop, so its revert reaches them.
+    this.liveSettings = new LiveBrokerSettings(
+      `${name}-live-settings`,
+      {
+        bootstrapServers: plan.bootstrapServers,
+        brokerIds: plan.brokers.map((b) => b.id),
+        settings: liveSettingsOf(plan.brokerSettings),
+        timeoutMs: 30_000,
+      },
+      { parent: this, dependsOn: [this.ready] },
     );
     // Outputs wait for readiness, so anything that uses them waits too.
     const afterReady = <T>(value: T): pulumi.Output<T> => this.ready.controller.apply(() => value);
