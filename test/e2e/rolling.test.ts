@@ -1,5 +1,5 @@
 // Changes without an outage, through the real CLI on a local stack of three
-// brokers and a three-node ZooKeeper ensemble (127.0.34.x): a broker setting
+// brokers and a three-node ZooKeeper ensemble (127.0.35.x): a broker setting
 // that needs a restart rolls through the brokers under an acks=all producer
 // and an in-sync-replica sampler (no failed send, no partition below
 // min.insync.replicas, nothing lost); with one broker down, the same change is
@@ -18,7 +18,7 @@ import { pulumiRunner, stageProject, type PulumiRunner } from "../../support/pul
 
 const repoRoot = path.join(__dirname, "..", "..");
 const HOSTS = ["hadoop-nn", "hadoop-dn1", "hadoop-dn2"];
-const ADDRESSES = ["127.0.34.1", "127.0.34.2", "127.0.34.3"];
+const ADDRESSES = ["127.0.35.1", "127.0.35.2", "127.0.35.3"];
 const BOOTSTRAP = ADDRESSES.map((a) => `${a}:9092`).join(",");
 const ZOOKEEPER = ADDRESSES.map((a) => `${a}:2181`).join(",");
 const TOPIC = "Hello-Kafka";
