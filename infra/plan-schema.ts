@@ -108,6 +108,8 @@ export const configSchema = z.strictObject({
       if (message) ctx.addIssue({ code: "custom", message });
     })
     .optional(),
+  /** local and ssh targets: a `dataDir` change moves each data directory (refused at preview without it). */
+  moveData: z.boolean().default(false),
   /** ssh target: systemd units where the host runs systemd ("auto"), or plain processes. */
   serviceManager: z.enum(["auto", "systemd", "process"]).default("auto"),
   /** docker target: network, images and restart policy. */

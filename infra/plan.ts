@@ -62,6 +62,8 @@ export interface ClusterPlan {
   /** Where an ssh host gets the Kafka release; only the default URL comes without a SHA-512. */
   readonly distribution: KafkaDistribution;
   readonly serviceManager: "auto" | "systemd" | "process";
+  /** Stack config `moveData`: a new data path moves the data (local, ssh); otherwise it is refused at preview. */
+  readonly moveData: boolean;
   /** Only for the docker target. */
   readonly docker?: DockerPlan;
 }
@@ -202,6 +204,7 @@ function buildPlan(parsed: ParsedConfig & { target: TargetKind }, cfg: ValidConf
     dataDir,
     distribution: kafka.distribution ?? { url: defaultDistributionUrl(kafkaVersion) },
     serviceManager: cfg.serviceManager ?? "auto",
+    moveData: cfg.moveData ?? false,
     ...(target === "docker" ? { docker: dockerPlan(cfg.docker, kafkaVersion) } : {}),
   };
 }

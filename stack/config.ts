@@ -20,6 +20,7 @@ const KEYS = [
   "kafka",
   "dataDir",
   "serviceManager",
+  "moveData",
   "topics",
   "consumer",
   "docker",

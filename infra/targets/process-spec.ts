@@ -12,9 +12,14 @@ export interface ProcessInputs {
   readonly label: string;
   /** Holds config, the pid file and the process's output. */
   readonly workDir: string;
-  /** Directories created before start and removed on delete. */
+  /**
+   * Its data directories, each a resource of its own (LocalDataDirectory,
+   * RemoteDataDirectory) that is never removed with the process. A change
+   * moves them in the update (stack config `moveData`; refused otherwise by
+   * the data directory's check).
+   */
   readonly dirs: string[];
-  /** Empty parents of the removed directories are removed too, up to and including this one. */
+  /** Empty parents of a removed work directory are removed too, up to and including this one. */
   readonly cleanupRoot: string;
   /** Files written before start: absolute path to content. */
   readonly files: Record<string, FileContent>;
@@ -37,9 +42,16 @@ export interface ProcessInputs {
  */
 export const ADDED_KEYS: readonly string[] = ["stackId", "listens"];
 
-/** Inputs whose change restarts the process in place; a change of any other input replaces it. */
+/**
+ * Inputs whose change restarts the process in place; a change of any other
+ * input replaces it. Nothing here needs new data: a new work directory, unit
+ * or service manager is a stop of the old (as its state says) and a start of
+ * the new, and new data directories are the old ones moved.
+ */
 export const RESTART_KEYS: readonly string[] = [
   "label",
+  "workDir",
+  "dirs",
   "files",
   "command",
   "args",
