@@ -142,8 +142,12 @@ async function startRemote(inputs: RemoteProcessInputs, removeOnFailure: boolean
   });
 }
 
-/** Inputs whose change restarts the service in place: a new key or port of the same host is the same host. */
-export const REMOTE_RESTART_KEYS: readonly string[] = [...RESTART_KEYS, "connection"];
+/**
+ * Inputs whose change restarts the service in place: a new key or port of the
+ * same host is the same host; a new unit or service manager stops the old one
+ * as the old state says and starts the new.
+ */
+export const REMOTE_RESTART_KEYS: readonly string[] = [...RESTART_KEYS, "connection", "unit", "serviceManager"];
 
 /** What a new address does (`connection.host`): the one replace; the data stays on the old host. */
 export const REMOTE_REPLACE_KEYS: readonly string[] = ["connection.host"];

@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
+import { localDataDirectoryProvider } from "../../../../infra/targets/local-data-directory";
 import { localProcessProvider } from "../../../../infra/targets/local-process";
+import { remoteDataDirectoryProvider } from "../../../../infra/targets/remote-data-directory";
 import { RESTART_KEYS, diffProcess } from "../../../../infra/targets/process-spec";
 import { REMOTE_RESTART_KEYS, remoteProcessProvider } from "../../../../infra/targets/remote-process";
 import { remoteKafkaInstallProvider } from "../../../../infra/targets/remote-install";
@@ -31,9 +33,9 @@ describe("diffProcess", () => {
       replaces: [],
       deleteBeforeReplace: true,
     });
-    expect(diffProcess(inputs, { ...inputs, dirs: ["/e"], label: "x" }, RESTART_KEYS)).toEqual({
+    expect(diffProcess(inputs, { ...inputs, other: "x", label: "x" }, RESTART_KEYS)).toEqual({
       changes: true,
-      replaces: ["dirs"],
+      replaces: ["other"],
       deleteBeforeReplace: true,
     });
     expect(diffProcess(inputs, { ...inputs }, RESTART_KEYS).changes).toBe(false);
@@ -70,6 +72,33 @@ describe("diffProcess", () => {
     });
   });
 
+  it("needs no new data for a new work directory or data paths: both restart in place", () => {
+    const news = { ...inputs, workDir: "/e/hadoop-nn/run/kafka", dirs: ["/e/hadoop-nn/kafka-logs"] };
+    expect(diffProcess(inputs, news, RESTART_KEYS)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: true });
+  });
+
+  it("ssh: a new unit or service manager restarts in place; only a new host address replaces", async () => {
+    const olds = { ...remote, manager: "systemd" as const };
+    for (const news of [
+      { ...remote, unit: "kafka-cluster-prod-kafka" },
+      { ...remote, serviceManager: "process" as const },
+      { ...remote, workDir: "/e/run/kafka", dirs: ["/e/kafka-logs"] },
+      { ...remote, connection: { ...remote.connection, port: 2222, user: "root" } },
+    ]) {
+      expect(await remoteProcessProvider.diff!("id", olds, news)).toEqual({
+        changes: true,
+        replaces: [],
+        deleteBeforeReplace: true,
+      });
+    }
+    const elsewhere = { ...remote, connection: { ...remote.connection, host: "10.0.0.2" } };
+    expect(await remoteProcessProvider.diff!("id", olds, elsewhere)).toEqual({
+      changes: true,
+      replaces: ["connection"],
+      deleteBeforeReplace: true,
+    });
+  });
+
   it("the ssh target restarts on a new connection too (a new key is the same host)", async () => {
     const r = await remoteProcessProvider.diff!(
       "id",
@@ -77,14 +106,24 @@ describe("diffProcess", () => {
       { ...remote, connection: { ...remote.connection, privateKey: "k2" } },
     );
     expect(r).toEqual({ changes: true, replaces: [], deleteBeforeReplace: true });
-    expect(REMOTE_RESTART_KEYS).toEqual([...RESTART_KEYS, "connection"]);
-    const moved = await remoteProcessProvider.diff!(
+    expect(REMOTE_RESTART_KEYS).toEqual([...RESTART_KEYS, "connection", "unit", "serviceManager"]);
+    const renamed = await remoteProcessProvider.diff!(
       "id",
       { ...remote, manager: "systemd" },
       { ...remote, unit: "other" },
     );
-    expect(moved.replaces).toEqual(["unit"]);
+    expect(renamed.replaces).toEqual([]);
   });
+});
+
+describe("the data directory providers as Pulumi serializes them", () => {
+  for (const [name, provider] of Object.entries({ localDataDirectoryProvider, remoteDataDirectoryProvider })) {
+    it(`${name} captures only plain values and the shared functions`, async () => {
+      const { text } = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: false });
+      expect(text).toContain("checkDataDirectory");
+      expect(text).not.toMatch(/require\("\.\.?\//);
+    }, 30_000);
+  }
 });
 
 describe("the process providers as Pulumi serializes them", () => {
