@@ -59,6 +59,14 @@ export function isFreeFor(dir: string, stackId: string | undefined): boolean {
   return entries.length === 1 && entries[0] === MARKER_FILE && ownerOf(readMarker(dir), stackId) === "ours";
 }
 
+/** Refuses, before anything stops, a move onto a path that holds data (a move already done is no refusal). */
+export function checkMove(from: string, to: string, owner: { label: string; stackId?: string }): void {
+  const fs = require("node:fs") as typeof import("node:fs");
+  if (fs.existsSync(from) && !isFreeFor(to, owner.stackId)) {
+    throw new Error(`${owner.label}: ${to} is not empty; ${from} was not moved there (data is never overwritten)`);
+  }
+}
+
 /**
  * Moves the data directory `from` to `to` (a rename; across file systems a
  * copy, then the old one removed). `to` may only be missing or empty but for
@@ -76,9 +84,7 @@ export function moveDir(
     if (fs.existsSync(to)) return;
     throw new Error(`${owner.label}: data directory ${from} is missing; nothing to move to ${to}`);
   }
-  if (!isFreeFor(to, owner.stackId)) {
-    throw new Error(`${owner.label}: ${to} is not empty; ${from} was not moved there (data is never overwritten)`);
-  }
+  checkMove(from, to, owner);
   fs.rmSync(path.join(to, MARKER_FILE), { force: true });
   if (fs.existsSync(to)) fs.rmdirSync(to);
   fs.mkdirSync(path.dirname(to), { recursive: true });

@@ -11,7 +11,7 @@
 // modules inside each method and capture nothing but plain values.
 import * as pulumi from "@pulumi/pulumi";
 import { contentOf } from "../../lib/file-content";
-import { moveDir, removeWithParents } from "./local-dirs";
+import { checkMove, moveDir, removeWithParents } from "./local-dirs";
 import { checkStart, cmdlineOf, listensOn, liveStartTime, pidsRunning, readMarker, writeMarkers } from "./local-host";
 import { isOurProcess, ownerOf, recordedStartTime } from "./ownership";
 import { RESTART_KEYS, diffProcess, type ProcessInputs } from "./process-spec";
@@ -158,12 +158,16 @@ function removeWorkDir(state: LocalProcessInputs): void {
   removeWithParents(state.workDir, state.cleanupRoot);
 }
 
+/** The data directories whose path changes: [old, new]. */
+const moves = (olds: LocalProcessInputs, news: LocalProcessInputs): [string, string][] =>
+  olds.dirs.flatMap((from, i) => {
+    const to = news.dirs[i];
+    return to !== undefined && to !== from ? [[from, to] as [string, string]] : [];
+  });
+
 /** Between the stop of the old process and the start of the new: data moved to new paths, an old work directory removed. */
 function relocate(olds: LocalProcessOutputs, news: LocalProcessInputs): void {
-  olds.dirs.forEach((from, i) => {
-    const to = news.dirs[i];
-    if (to !== undefined && to !== from) moveDir(from, to, { ...news, cleanupRoot: olds.cleanupRoot });
-  });
+  for (const [from, to] of moves(olds, news)) moveDir(from, to, { ...news, cleanupRoot: olds.cleanupRoot });
   if (olds.workDir !== news.workDir) removeWorkDir(olds);
 }
 
@@ -190,6 +194,7 @@ export const localProcessProvider: pulumi.dynamic.ResourceProvider<LocalProcessI
   },
 
   async update(_id, olds, news) {
+    for (const [from, to] of moves(olds, news)) checkMove(from, to, news); // before anything stops
     if ((await stop(olds, 30_000)) === "foreign") throw new Error(`${foreignMessage(olds)}: not restarted`);
     relocate(olds, news);
     checkStart(news);

@@ -51,6 +51,18 @@ export async function isRemoteFreeFor(ssh: SshSession, dir: string, stackId: str
   );
 }
 
+/** Refuses, before anything stops, a move onto a path that holds data (a move already done is no refusal). */
+export async function checkRemoteMove(
+  ssh: SshSession,
+  from: string,
+  to: string,
+  owner: { label: string; stackId?: string },
+): Promise<void> {
+  if ((await ssh.exec(`test -e ${q(from)}`)).code === 0 && !(await isRemoteFreeFor(ssh, to, owner.stackId))) {
+    throw new Error(`${owner.label}: ${to} is not empty; ${from} was not moved there (data is never overwritten)`);
+  }
+}
+
 /**
  * Moves `from` to `to` on the host (`mv`: a rename, or a copy and removal
  * across file systems). `to` may only be missing or empty but for our marker;
@@ -66,9 +78,7 @@ export async function moveRemoteDir(
     if ((await ssh.exec(`test -e ${q(to)}`)).code === 0) return;
     throw new Error(`${owner.label}: data directory ${from} is missing; nothing to move to ${to}`);
   }
-  if (!(await isRemoteFreeFor(ssh, to, owner.stackId))) {
-    throw new Error(`${owner.label}: ${to} is not empty; ${from} was not moved there (data is never overwritten)`);
-  }
+  await checkRemoteMove(ssh, from, to, owner);
   const [f, t] = [q(from), q(to)];
   await ssh.run(
     `rm -f ${q(`${to}/${MARKER_FILE}`)}; if [ -e ${t} ]; then rmdir ${t} || exit 1; fi; ` +

@@ -12,6 +12,7 @@ import { RESTART_KEYS, diffProcess } from "./process-spec";
 import { waitUntilReady } from "./readiness";
 import { checkRemoteStart, remoteListensOn, remoteStartTime, unitWorkDir, writeRemoteMarkers } from "./remote-host";
 import {
+  checkRelocation,
   mainPid,
   outFile,
   pidFile,
@@ -179,6 +180,7 @@ export const remoteProcessProvider: pulumi.dynamic.ResourceProvider<RemoteProces
   async update(_id, olds, news) {
     // The same host (a new address is a replace): stop the old as its state says, move, start the new.
     await withSsh(olds.connection, async (ssh) => {
+      await checkRelocation(ssh, olds, news);
       if ((await stopRemote(ssh, olds, 30_000)) === "foreign") throw new Error(`${foreign(olds)}: not restarted`);
       await relocateRemote(ssh, olds, news);
     });

@@ -5,7 +5,7 @@
 import { shellQuote } from "../render";
 import type { ProcessInputs } from "./process-spec";
 import { isOurProcess, ownerOf, recordedStartTime, type Marker } from "./ownership";
-import { moveRemoteDir, removeRemoteWithParents } from "./remote-dirs";
+import { checkRemoteMove, moveRemoteDir, removeRemoteWithParents } from "./remote-dirs";
 import { remoteMarker, remotePidsRunning, remoteStartTime, unitWorkDir } from "./remote-host";
 import type { SshConnection, SshSession } from "./ssh-session";
 
@@ -114,15 +114,26 @@ export async function removeRemoteWorkDir(ssh: SshSession, s: RemoteProcessInput
   await removeRemoteWithParents(ssh, [s.workDir], s.cleanupRoot);
 }
 
+/** The data directories whose path changes: [old, new]. */
+const moves = (olds: RemoteProcessInputs, news: RemoteProcessInputs): [string, string][] =>
+  olds.dirs.flatMap((from, i) => {
+    const to = news.dirs[i];
+    return to !== undefined && to !== from ? [[from, to] as [string, string]] : [];
+  });
+
+/** Refuses, before the old service stops, a move of its data onto a path that holds data. */
+export async function checkRelocation(ssh: SshSession, olds: RemoteProcessInputs, news: RemoteProcessInputs) {
+  for (const [from, to] of moves(olds, news)) await checkRemoteMove(ssh, from, to, news);
+}
+
 /** Between the stop of the old service and the start of the new: data moved to new paths, an old work directory removed. */
 export async function relocateRemote(
   ssh: SshSession,
   olds: RemoteProcessOutputs,
   news: RemoteProcessInputs,
 ): Promise<void> {
-  for (const [i, from] of olds.dirs.entries()) {
-    const to = news.dirs[i];
-    if (to !== undefined && to !== from) await moveRemoteDir(ssh, from, to, { ...news, cleanupRoot: olds.cleanupRoot });
+  for (const [from, to] of moves(olds, news)) {
+    await moveRemoteDir(ssh, from, to, { ...news, cleanupRoot: olds.cleanupRoot });
   }
   if (olds.workDir !== news.workDir) await removeRemoteWorkDir(ssh, olds);
 }
