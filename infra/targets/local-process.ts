@@ -14,7 +14,7 @@ import { contentOf } from "../../lib/file-content";
 import { checkMove, moveDir, removeWithParents } from "./local-dirs";
 import { checkStart, cmdlineOf, listensOn, liveStartTime, pidsRunning, readMarker, writeMarkers } from "./local-host";
 import { isOurProcess, ownerOf, recordedStartTime } from "./ownership";
-import { RESTART_KEYS, diffProcess, type ProcessInputs } from "./process-spec";
+import { RESTART_KEYS, codeOnly, diffProcess, type ProcessInputs } from "./process-spec";
 import { waitUntilReady } from "./readiness";
 
 export type LocalProcessInputs = ProcessInputs;
@@ -194,6 +194,8 @@ export const localProcessProvider: pulumi.dynamic.ResourceProvider<LocalProcessI
   },
 
   async update(_id, olds, news) {
+    // New code only (state of a version that removed data on delete): nothing restarts.
+    if (codeOnly({ ...olds }, { ...news })) return { outs: { ...news, pid: olds.pid, startTime: olds.startTime } };
     for (const [from, to] of moves(olds, news)) checkMove(from, to, news); // before anything stops
     if ((await stop(olds, 30_000)) === "foreign") throw new Error(`${foreignMessage(olds)}: not restarted`);
     relocate(olds, news);

@@ -75,6 +75,24 @@ export function changedInputs(olds: Record<string, unknown>, news: Record<string
   );
 }
 
+/**
+ * Whether the state's code is a version whose delete removed the data
+ * directories (before they were resources of their own). Pulumi deletes with
+ * the code in the state, so such state gets this code by an update that
+ * restarts nothing (`codeOnly`); its data then outlives any later replace.
+ */
+export function removesData(olds: Record<string, unknown>): boolean {
+  return typeof olds.__provider === "string" && !olds.__provider.includes(KEEPS_DATA);
+}
+
+/** In the serialized code of every version whose delete keeps the data directories (this function captures it). */
+export const KEEPS_DATA = "kafka-cluster: a process delete keeps its data directories";
+
+/** An update whose only change is the provider's code: the process keeps running. */
+export function codeOnly(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
+  return changedInputs(olds, news).length === 0;
+}
+
 /** A process provider's diff: restart in place for `restartKeys`, otherwise replace, stopping the old one first. */
 export function diffProcess(
   olds: Record<string, unknown>,
@@ -83,5 +101,5 @@ export function diffProcess(
 ): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
   const changed = changedInputs(olds, news);
   const replaces = changed.filter((k) => !restartKeys.includes(k));
-  return { changes: changed.length > 0, replaces, deleteBeforeReplace: true };
+  return { changes: changed.length > 0 || removesData(olds), replaces, deleteBeforeReplace: true };
 }

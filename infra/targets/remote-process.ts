@@ -8,7 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { renderSystemdUnit, shellQuote } from "../render";
 import { contentOf } from "../../lib/file-content";
-import { RESTART_KEYS, diffProcess } from "./process-spec";
+import { RESTART_KEYS, codeOnly, diffProcess } from "./process-spec";
 import { waitUntilReady } from "./readiness";
 import { checkRemoteStart, remoteListensOn, remoteStartTime, unitWorkDir, writeRemoteMarkers } from "./remote-host";
 import {
@@ -178,6 +178,9 @@ export const remoteProcessProvider: pulumi.dynamic.ResourceProvider<RemoteProces
   },
 
   async update(_id, olds, news) {
+    if (codeOnly({ ...olds }, { ...news })) {
+      return { outs: { ...news, manager: olds.manager, pid: olds.pid, startTime: olds.startTime } };
+    }
     // The same host (a new address is a replace): stop the old as its state says, move, start the new.
     await withSsh(olds.connection, async (ssh) => {
       await checkRelocation(ssh, olds, news);

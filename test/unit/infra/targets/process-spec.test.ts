@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { localDataDirectoryProvider } from "../../../../infra/targets/local-data-directory";
 import { localProcessProvider } from "../../../../infra/targets/local-process";
 import { remoteDataDirectoryProvider } from "../../../../infra/targets/remote-data-directory";
-import { RESTART_KEYS, diffProcess } from "../../../../infra/targets/process-spec";
+import { KEEPS_DATA, RESTART_KEYS, diffProcess } from "../../../../infra/targets/process-spec";
 import { REMOTE_RESTART_KEYS, remoteProcessProvider } from "../../../../infra/targets/remote-process";
 import { remoteKafkaInstallProvider } from "../../../../infra/targets/remote-install";
 import { stackIdentityProvider } from "../../../../infra/stack-identity";
@@ -42,14 +42,14 @@ describe("diffProcess", () => {
   });
 
   it("takes new provider code alone for no change: a refactor neither restarts nor replaces a process", async () => {
-    const olds = { ...inputs, pid: 42, __provider: "exports.handler = old" };
-    const news = { ...inputs, __provider: "exports.handler = new" };
+    const olds = { ...inputs, pid: 42, __provider: `exports.handler = old; "${KEEPS_DATA}"` };
+    const news = { ...inputs, __provider: `exports.handler = new; "${KEEPS_DATA}"` };
     expect(await localProcessProvider.diff!("id", olds, news)).toEqual({
       changes: false,
       replaces: [],
       deleteBeforeReplace: true,
     });
-    const rolds = { ...remote, manager: "systemd" as const, __provider: "old" };
+    const rolds = { ...remote, manager: "systemd" as const, __provider: KEEPS_DATA };
     expect(await remoteProcessProvider.diff!("id", rolds, { ...remote, __provider: "new" } as never)).toMatchObject({
       changes: false,
     });
@@ -116,6 +116,24 @@ describe("diffProcess", () => {
   });
 });
 
+describe("state of a version whose process delete removed the data", () => {
+  it("is updated to this code once, with no restart, so no later replace or delete takes the data", async () => {
+    const olds = { ...inputs, pid: 42, startTime: "7", __provider: "exports.handler = removeDirs" };
+    const news = { ...inputs, __provider: `"${KEEPS_DATA}"` };
+    expect(await localProcessProvider.diff!("id", olds, news)).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: true,
+    });
+    // No process runs as pid 42 with start time 7 here: a restart would fail; the update only records the code.
+    expect((await localProcessProvider.update!("id", olds, news)).outs).toEqual({ ...news, pid: 42, startTime: "7" });
+    const rolds = { ...remote, manager: "systemd" as const, pid: 42, __provider: "old" };
+    expect(
+      (await remoteProcessProvider.diff!("id", rolds, { ...remote, __provider: KEEPS_DATA } as never)).changes,
+    ).toBe(true);
+  });
+});
+
 describe("the data directory providers as Pulumi serializes them", () => {
   for (const [name, provider] of Object.entries({ localDataDirectoryProvider, remoteDataDirectoryProvider })) {
     it(`${name} captures only plain values and the shared functions`, async () => {
@@ -131,6 +149,7 @@ describe("the process providers as Pulumi serializes them", () => {
     it(`${name} captures only plain values and the shared functions`, async () => {
       const { text } = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: false });
       expect(text).toContain("diffProcess");
+      expect(text).toContain(KEEPS_DATA);
       expect(text).not.toMatch(/require\("\.\.?\//);
     }, 30_000);
   }
