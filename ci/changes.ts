@@ -1,5 +1,7 @@
 // Each step of a preview as a change in words, classified destructive (data
 // loss), disruptive (a restart) or safe.
+import { removesData } from "../infra/targets/process-spec";
+import { dataDirectoryChange, hostProcessChange } from "./data-directories";
 import { fileNamed, isProcess, labelOf, roleOf, TYPES, urnParts, type Role } from "./resources";
 import { formatConfig, hostOf, inputsOf, quote, topicRow, UNKNOWN } from "./preview-json";
 import type { Change, PreviewStep, Props, TopicRow } from "./preview-json";
@@ -129,6 +131,9 @@ function changedKeys(olds: Props | undefined, news: Props | undefined): string[]
   );
 }
 
+const dirsChanged = (olds: Props | undefined, news: Props | undefined): boolean =>
+  JSON.stringify(olds?.dirs) !== JSON.stringify(news?.dirs);
+
 function processName(role: Role, p: Props | undefined, name: string): string {
   const host = hostOf(p);
   const on = host ? ` (${host})` : "";
@@ -153,6 +158,14 @@ function processChange(
   const onVolume = core && type === TYPES.dockerContainer;
   const delta = config ? propertiesDelta(fileNamed(olds, config), fileNamed(news, config)) : [];
   const keys = changedKeys(olds, news).join(", ") || "inputs";
+  if (op === "update" && keys === "inputs" && type !== TYPES.dockerContainer) {
+    return { impact: "safe", resource, op, what: "its provider's code is updated; it keeps running" };
+  }
+  // A process on a host whose state's code keeps its data (a data directory of its own): only a move touches it.
+  const keepsData = core && type !== TYPES.dockerContainer && !removesData(olds ?? {});
+  if (keepsData && op !== "create" && !(op === "update" && delta.length && !dirsChanged(olds, news))) {
+    return hostProcessChange(op, resource, keys, olds, news);
+  }
   switch (op) {
     case "create":
       return { impact: "safe", resource, op, what: "starts" };
@@ -213,6 +226,9 @@ export function classify(step: PreviewStep, op: string): Change | undefined {
           };
     case "other":
       if (isProcess(type)) return processChange(op, role, type, name, olds, news);
+      if (type === TYPES.localDataDirectory || type === TYPES.remoteDataDirectory) {
+        return dataDirectoryChange(op, name, olds, news);
+      }
       if (type === TYPES.dockerVolume) {
         const resource = `volume ${quote(String((news ?? olds)?.name ?? name))}`;
         if (op === "delete") return { impact: "destructive", resource, op, what: "removed with its data" };
