@@ -17,8 +17,8 @@ export interface DataDirectoryInputs {
   readonly moveData?: boolean;
 }
 
-/** Inputs that are no change of the directory itself. */
-const NOT_A_CHANGE = new Set(["__provider", "moveData"]);
+/** Inputs that are no change of the directory itself (an array: Pulumi does not serialize a Set's contents). */
+const NOT_A_CHANGE: readonly string[] = ["__provider", "moveData"];
 
 /** The refusal of a new path, naming `dataDir`, both paths and the two ways on. */
 export function moveRefusal(olds: DataDirectoryInputs, news: DataDirectoryInputs): string {
@@ -45,7 +45,7 @@ export function diffDataDirectory(
   news: Record<string, unknown>,
 ): { changes: boolean; replaces: string[] } {
   const changed = Object.keys(news).filter(
-    (k) => !NOT_A_CHANGE.has(k) && JSON.stringify(olds[k]) !== JSON.stringify(news[k]),
+    (k) => !NOT_A_CHANGE.includes(k) && JSON.stringify(olds[k]) !== JSON.stringify(news[k]),
   );
   return { changes: changed.length > 0, replaces: [] };
 }

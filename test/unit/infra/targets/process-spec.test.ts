@@ -140,6 +140,14 @@ describe("the data directory providers as Pulumi serializes them", () => {
       const { text } = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: false });
       expect(text).toContain("checkDataDirectory");
       expect(text).not.toMatch(/require\("\.\.?\//);
+      // And it runs as Pulumi loads it: the serialized check and diff (a Set, say, would not survive).
+      const m = { exports: {} as { handler?: () => typeof provider } };
+      new Function("exports", "require", "module", text)(m.exports, require, m);
+      const loaded = m.exports.handler!();
+      const dir = { label: "l", path: "/a/x", cleanupRoot: "/a", moveData: false } as never;
+      const moved = { label: "l", path: "/b/x", cleanupRoot: "/b", moveData: true } as never;
+      expect(await loaded.diff!("id", dir, moved)).toEqual({ changes: true, replaces: [] });
+      expect((await loaded.check!(dir, { ...(moved as object), moveData: false } as never)).failures).toHaveLength(1);
     }, 30_000);
   }
 });
@@ -150,6 +158,11 @@ describe("the process providers as Pulumi serializes them", () => {
       const { text } = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: false });
       expect(text).toContain("diffProcess");
       expect(text).toContain(KEEPS_DATA);
+      const m = { exports: {} as { handler?: () => typeof provider } };
+      new Function("exports", "require", "module", text)(m.exports, require, m);
+      const loaded = m.exports.handler!() as typeof remoteProcessProvider;
+      const olds = { ...remote, manager: "systemd" as const, __provider: KEEPS_DATA };
+      expect(await loaded.diff!("id", olds, { ...remote, unit: "u" })).toMatchObject({ replaces: [] });
       expect(text).not.toMatch(/require\("\.\.?\//);
     }, 30_000);
   }
