@@ -2,6 +2,8 @@
 // loss), disruptive (a restart) or safe.
 import { rewritesOnly } from "../infra/targets/live-diff";
 import { liveSettingsChange, rewriteChange } from "./live-changes";
+import { removesData } from "../infra/targets/process-spec";
+import { dataDirectoryChange, hostProcessChange } from "./data-directories";
 import { fileNamed, isProcess, labelOf, roleOf, TYPES, urnParts, type Role } from "./resources";
 import { formatConfig, hostOf, inputsOf, quote, topicRow, UNKNOWN } from "./preview-json";
 import type { Change, PreviewStep, Props, TopicRow } from "./preview-json";
@@ -131,6 +133,9 @@ function changedKeys(olds: Props | undefined, news: Props | undefined): string[]
   );
 }
 
+const dirsChanged = (olds: Props | undefined, news: Props | undefined): boolean =>
+  JSON.stringify(olds?.dirs) !== JSON.stringify(news?.dirs);
+
 function processName(role: Role, p: Props | undefined, name: string): string {
   const host = hostOf(p);
   const on = host ? ` (${host})` : "";
@@ -183,6 +188,14 @@ function processChange(
   const onVolume = core && type === TYPES.dockerContainer;
   const delta = config ? propertiesDelta(fileNamed(olds, config), fileNamed(news, config)) : [];
   const keys = changedKeys(olds, news).join(", ") || "inputs";
+  if (op === "update" && keys === "inputs" && type !== TYPES.dockerContainer) {
+    return { impact: "safe", resource, op, what: "its provider's code is updated; it keeps running" };
+  }
+  // A process on a host whose state's code keeps its data (a data directory of its own): only a move touches it.
+  const keepsData = core && type !== TYPES.dockerContainer && !removesData(olds ?? {});
+  if (keepsData && op !== "create" && !(op === "update" && !dirsChanged(olds, news))) {
+    return hostProcessChange(op, resource, keys, olds, news);
+  }
   switch (op) {
     case "create":
       return { impact: "safe", resource, op, what: "starts" };
@@ -238,6 +251,9 @@ export function classify(step: PreviewStep, op: string): Change | undefined {
           };
     case "other":
       if (isProcess(type)) return processChange(op, role, type, name, olds, news);
+      if (type === TYPES.localDataDirectory || type === TYPES.remoteDataDirectory) {
+        return dataDirectoryChange(op, name, olds, news);
+      }
       if (type === TYPES.dockerVolume) {
         const resource = `volume ${quote(String((news ?? olds)?.name ?? name))}`;
         if (op === "delete") return { impact: "destructive", resource, op, what: "removed with its data" };

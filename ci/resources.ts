@@ -14,6 +14,9 @@ export const TYPES = {
   localProcess: "pulumi-nodejs:dynamic/kafka-cluster:LocalProcess",
   remoteProcess: "pulumi-nodejs:dynamic/kafka-cluster:RemoteProcess",
   remoteInstall: "pulumi-nodejs:dynamic/kafka-cluster:RemoteKafkaInstall",
+  /** A ZooKeeper node's or broker's data directory (local, ssh): only its delete removes data. */
+  localDataDirectory: "pulumi-nodejs:dynamic/kafka-cluster:LocalDataDirectory",
+  remoteDataDirectory: "pulumi-nodejs:dynamic/kafka-cluster:RemoteDataDirectory",
   /** The docker target's brokers, ZooKeeper nodes and consumer service (`@pulumi/docker`). */
   dockerContainer: "docker:index/container:Container",
   /** A docker container's data (Kafka logs, ZooKeeper data), kept across container replacements. */

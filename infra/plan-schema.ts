@@ -123,6 +123,8 @@ export const configSchema = z.strictObject({
   restarts: z.enum(["rolling", "all-at-once"]).default("rolling"),
   /** A rolling restart's gates: how long each waits for in-sync replicas (or the quorum) before it gives up. */
   rollTimeoutSeconds: z.number().int().min(5).max(86_400).default(300),
+  /** local and ssh targets: a `dataDir` change moves each data directory (refused at preview without it). */
+  moveData: z.boolean().default(false),
   /** ssh target: systemd units where the host runs systemd ("auto"), or plain processes. */
   serviceManager: z.enum(["auto", "systemd", "process"]).default("auto"),
   /** docker target: network, images and restart policy. */

@@ -70,6 +70,8 @@ export interface ClusterPlan {
   readonly restarts: "rolling" | "all-at-once";
   /** How long each gate of a rolling restart waits (before a stop, after a start). */
   readonly rollTimeoutSeconds: number;
+  /** Stack config `moveData`: a new data path moves the data (local, ssh); otherwise it is refused at preview. */
+  readonly moveData: boolean;
   /** Only for the docker target. */
   readonly docker?: DockerPlan;
 }
@@ -213,6 +215,7 @@ function buildPlan(parsed: ParsedConfig & { target: TargetKind }, cfg: ValidConf
     dataDir,
     distribution: kafka.distribution ?? { url: defaultDistributionUrl(kafkaVersion) },
     serviceManager: cfg.serviceManager ?? "auto",
+    moveData: cfg.moveData ?? false,
     restarts: cfg.restarts ?? "rolling",
     rollTimeoutSeconds: cfg.rollTimeoutSeconds ?? 300,
     insecureIgnoreHostKey: cfg.insecureIgnoreHostKey === true,

@@ -24,6 +24,7 @@ const KEYS = [
   "insecureIgnoreHostKey",
   "restarts",
   "rollTimeoutSeconds",
+  "moveData",
   "topics",
   "consumer",
   "docker",

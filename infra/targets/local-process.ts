@@ -1,17 +1,20 @@
 // A dynamic provider for one detached process on this machine (a ZooKeeper
 // node, broker or service of the `local` target): it writes the files, starts the
 // process in its own session with a pid file and an `owner` marker, and
-// returns only when the process is ready; delete stops it and removes the
-// directories it made. Nothing of another stack is signalled or removed
+// returns only when the process is ready; delete stops it and removes its work
+// directory. Its data directories are resources of their own
+// (local-data-directory.ts): no change or delete of a process removes them; a
+// new data path moves them (update). Nothing of another stack is signalled or removed
 // (infra/targets/ownership.ts); a cluster that is gone is still destroyed.
 //
 // Pulumi serializes these functions into the state, so they require their
 // modules inside each method and capture nothing but plain values.
 import * as pulumi from "@pulumi/pulumi";
 import { contentOf } from "../../lib/file-content";
+import { checkMove, moveDir, removeWithParents } from "./local-dirs";
 import { checkStart, cmdlineOf, listensOn, liveStartTime, pidsRunning, readMarker, writeMarkers } from "./local-host";
 import { isOurProcess, ownerOf, recordedStartTime } from "./ownership";
-import { RESTART_KEYS, diffProcess, type ProcessInputs } from "./process-spec";
+import { RESTART_KEYS, codeOnly, diffProcess, type ProcessInputs } from "./process-spec";
 import { waitUntilReady } from "./readiness";
 
 export type LocalProcessInputs = ProcessInputs;
@@ -136,38 +139,36 @@ async function stop(state: LocalProcessOutputs, graceMs: number): Promise<"stopp
 }
 
 /**
- * Removes the process's directories that are ours (our marker, or none: made
- * before markers), then their empty parents up to cleanupRoot. Nothing is
- * removed while a process still runs our config file: it is not ours to take
- * the data from (e.g. another checkout's broker on the same paths).
+ * Removes the process's work directory (config, pid file, output) when it is
+ * ours (our marker, or none: made before markers), then its empty parents up
+ * to cleanupRoot. Nothing is removed while a process still runs our config
+ * file (e.g. another checkout's broker on the same paths). Data directories
+ * are not the process's to remove.
  */
-function removeDirs(state: LocalProcessInputs): void {
-  const fs = require("node:fs") as typeof import("node:fs");
-  const path = require("node:path") as typeof import("node:path");
+function removeWorkDir(state: LocalProcessInputs): void {
   const running = pidsRunning(configFileOf(state));
   if (running.length > 0) {
-    console.warn(
-      `${state.label}: pid ${running.join(", ")} still runs from ${state.workDir}; its directories are kept`,
-    );
+    console.warn(`${state.label}: pid ${running.join(", ")} still runs from ${state.workDir}; it is kept`);
     return;
   }
-  const root = path.resolve(state.cleanupRoot);
-  for (const d of [...state.dirs, state.workDir]) {
-    if (ownerOf(readMarker(d), state.stackId) === "foreign") {
-      console.warn(`${state.label}: ${d} belongs to another stack; kept`);
-      continue;
-    }
-    fs.rmSync(d, { recursive: true, force: true });
-    // Then the parents this stack made, while they are empty and inside the root.
-    for (let p = path.dirname(path.resolve(d)); p.startsWith(root); p = path.dirname(p)) {
-      try {
-        fs.rmdirSync(p);
-      } catch {
-        break; // not empty, or gone
-      }
-      if (p === root) break;
-    }
+  if (ownerOf(readMarker(state.workDir), state.stackId) === "foreign") {
+    console.warn(`${state.label}: ${state.workDir} belongs to another stack; kept`);
+    return;
   }
+  removeWithParents(state.workDir, state.cleanupRoot);
+}
+
+/** The data directories whose path changes: [old, new]. */
+const moves = (olds: LocalProcessInputs, news: LocalProcessInputs): [string, string][] =>
+  olds.dirs.flatMap((from, i) => {
+    const to = news.dirs[i];
+    return to !== undefined && to !== from ? [[from, to] as [string, string]] : [];
+  });
+
+/** Between the stop of the old process and the start of the new: data moved to new paths, an old work directory removed. */
+function relocate(olds: LocalProcessOutputs, news: LocalProcessInputs): void {
+  for (const [from, to] of moves(olds, news)) moveDir(from, to, { ...news, cleanupRoot: olds.cleanupRoot });
+  if (olds.workDir !== news.workDir) removeWorkDir(olds);
 }
 
 const foreignMessage = (s: LocalProcessInputs): string => {
@@ -182,8 +183,8 @@ export const localProcessProvider: pulumi.dynamic.ResourceProvider<LocalProcessI
       const started = await start(inputs);
       return { id: `${inputs.workDir}`, outs: { ...inputs, ...started } satisfies LocalProcessOutputs };
     } catch (err) {
-      // Nothing half-made: the process (if any) is killed above; remove what we wrote.
-      removeDirs(inputs);
+      // Nothing half-made: the process (if any) is killed above; remove what we wrote (its data directories are not ours).
+      removeWorkDir(inputs);
       throw err;
     }
   },
@@ -193,20 +194,24 @@ export const localProcessProvider: pulumi.dynamic.ResourceProvider<LocalProcessI
   },
 
   async update(_id, olds, news) {
+    // New code only (state of a version that removed data on delete): nothing restarts.
+    if (codeOnly({ ...olds }, { ...news })) return { outs: { ...news, pid: olds.pid, startTime: olds.startTime } };
+    for (const [from, to] of moves(olds, news)) checkMove(from, to, news); // before anything stops
     if ((await stop(olds, 30_000)) === "foreign") throw new Error(`${foreignMessage(olds)}: not restarted`);
+    relocate(olds, news);
     checkStart(news);
     const started = await start(news);
     return { outs: { ...news, ...started } satisfies LocalProcessOutputs };
   },
 
   async delete(_id, state) {
-    // The data goes too, so a long controlled shutdown buys nothing: a short
-    // grace (leaders move if they can), then SIGKILL. Restarts (update) wait longer.
+    // A short grace (leaders move if they can), then SIGKILL: the data
+    // directories stay (their own resources). Restarts (update) wait longer.
     if ((await stop(state, 5_000)) === "foreign") {
       console.warn(`${foreignMessage(state)}: left running and dropped from this stack's state`);
       return;
     }
-    removeDirs(state);
+    removeWorkDir(state);
   },
 };
 

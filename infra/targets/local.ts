@@ -7,8 +7,9 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { KAFKA_VERSION, kafkaLibsDir } from "../../lib/toolchain";
 import type { ClusterPlan } from "../plan";
+import { LocalDataDirectory } from "./local-data-directory";
 import { LocalProcess } from "./local-process";
-import { resourceNameOf, workDirOf } from "./names";
+import { dataResourceNameOf, resourceNameOf, workDirOf } from "./names";
 import { hostProcess } from "./process-files";
 import { RESTART_KEYS } from "./process-spec";
 import type { ChangeEffect, PlaceOptions, ProcessNames, ProcessSpec, Target, TargetScope } from "./target";
@@ -45,14 +46,25 @@ export class LocalTarget implements Target {
   place(spec: ProcessSpec, opts: PlaceOptions = {}): LocalProcess {
     // A service runs on the Node.js running this program (24, from the project's dev dependencies).
     const inputs = hostProcess(this.plan, spec, { libsDir: this.libsDir, node: process.execPath });
+    const stackId = this.scope.stackId === undefined ? {} : { stackId: this.scope.stackId };
+    const dataName = dataResourceNameOf(this.scope.name, spec);
+    // The data outlives the process: its own resource, made before and removed after it.
+    const data = inputs.dirs.map(
+      (dir) =>
+        new LocalDataDirectory(
+          dataName!,
+          { label: inputs.label, path: dir, cleanupRoot: inputs.cleanupRoot, moveData: this.plan.moveData, ...stackId },
+          { parent: this.scope.parent },
+        ),
+    );
     return new LocalProcess(
       this.names(spec).resource,
       {
         ...inputs,
         readyTimeoutMs: READY_TIMEOUT_MS[spec.role],
-        ...(this.scope.stackId === undefined ? {} : { stackId: this.scope.stackId }),
+        ...stackId,
       },
-      { parent: this.scope.parent, ...(opts.dependsOn ? { dependsOn: opts.dependsOn } : {}) },
+      { parent: this.scope.parent, dependsOn: [...data, ...(opts.dependsOn ?? [])] },
     );
   }
 

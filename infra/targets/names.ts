@@ -50,3 +50,8 @@ export function resourceNameOf(scope: string, spec: ProcessSpec, serviceSuffix: 
   if (spec.role === "broker") return `${scope}-broker-${spec.broker.id}`;
   return `${scope}-${serviceSuffix}`;
 }
+
+/** A ZooKeeper node's or broker's data directory (local, ssh): `<scope>-zookeeper-<myid>-data`, `<scope>-broker-<id>-data`. */
+export function dataResourceNameOf(scope: string, spec: ProcessSpec): string | undefined {
+  return spec.role === "service" ? undefined : `${resourceNameOf(scope, spec, "")}-data`;
+}

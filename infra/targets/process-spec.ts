@@ -12,9 +12,14 @@ export interface ProcessInputs {
   readonly label: string;
   /** Holds config, the pid file and the process's output. */
   readonly workDir: string;
-  /** Directories created before start and removed on delete. */
+  /**
+   * Its data directories, each a resource of its own (LocalDataDirectory,
+   * RemoteDataDirectory) that is never removed with the process. A change
+   * moves them in the update (stack config `moveData`; refused otherwise by
+   * the data directory's check).
+   */
   readonly dirs: string[];
-  /** Empty parents of the removed directories are removed too, up to and including this one. */
+  /** Empty parents of a removed work directory are removed too, up to and including this one. */
   readonly cleanupRoot: string;
   /** Files written before start: absolute path to content. */
   readonly files: Record<string, FileContent>;
@@ -37,9 +42,16 @@ export interface ProcessInputs {
  */
 export const ADDED_KEYS: readonly string[] = ["stackId", "listens"];
 
-/** Inputs whose change restarts the process in place; a change of any other input replaces it. */
+/**
+ * Inputs whose change restarts the process in place; a change of any other
+ * input replaces it. Nothing here needs new data: a new work directory, unit
+ * or service manager is a stop of the old (as its state says) and a start of
+ * the new, and new data directories are the old ones moved.
+ */
 export const RESTART_KEYS: readonly string[] = [
   "label",
+  "workDir",
+  "dirs",
   "files",
   "command",
   "args",
@@ -63,6 +75,24 @@ export function changedInputs(olds: Record<string, unknown>, news: Record<string
   );
 }
 
+/**
+ * Whether the state's code is a version whose delete removed the data
+ * directories (before they were resources of their own). Pulumi deletes with
+ * the code in the state, so such state gets this code by an update that
+ * restarts nothing (`codeOnly`); its data then outlives any later replace.
+ */
+export function removesData(olds: Record<string, unknown>): boolean {
+  return typeof olds.__provider === "string" && !olds.__provider.includes(KEEPS_DATA);
+}
+
+/** In the serialized code of every version whose delete keeps the data directories (this function captures it). */
+export const KEEPS_DATA = "kafka-cluster: a process delete keeps its data directories";
+
+/** An update whose only change is the provider's code: the process keeps running. */
+export function codeOnly(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
+  return changedInputs(olds, news).length === 0;
+}
+
 /** A process provider's diff: restart in place for `restartKeys`, otherwise replace, stopping the old one first. */
 export function diffProcess(
   olds: Record<string, unknown>,
@@ -71,5 +101,5 @@ export function diffProcess(
 ): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
   const changed = changedInputs(olds, news);
   const replaces = changed.filter((k) => !restartKeys.includes(k));
-  return { changes: changed.length > 0, replaces, deleteBeforeReplace: true };
+  return { changes: changed.length > 0 || removesData(olds), replaces, deleteBeforeReplace: true };
 }

@@ -2,51 +2,34 @@
 // node, broker or service of the `ssh` target): a systemd unit with restart on
 // failure where the host runs systemd, otherwise a detached process with a
 // pid file. Create returns when the service is ready (checked from here);
-// delete stops it and removes what it made. Its `owner` markers keep it from
-// stopping or removing another stack's (infra/targets/ownership.ts).
+// delete stops it and removes its work directory (remote-service.ts), never
+// its data directories (remote-data-directory.ts). Its `owner` markers keep
+// it from stopping or removing another stack's (infra/targets/ownership.ts).
 import * as pulumi from "@pulumi/pulumi";
 import { renderSystemdUnit, shellQuote } from "../render";
 import { contentOf } from "../../lib/file-content";
-import { isOurProcess, ownerOf, recordedStartTime, type Marker } from "./ownership";
-import { RESTART_KEYS, diffProcess, type ProcessInputs } from "./process-spec";
+import { RESTART_KEYS, codeOnly, diffProcess } from "./process-spec";
 import { waitUntilReady } from "./readiness";
+import { checkRemoteStart, remoteListensOn, remoteStartTime, unitWorkDir, writeRemoteMarkers } from "./remote-host";
 import {
-  checkRemoteStart,
-  remoteListensOn,
-  remoteMarker,
-  remotePidsRunning,
-  remoteStartTime,
-  unitWorkDir,
-  writeRemoteMarkers,
-} from "./remote-host";
-import { diffOfConnection, verifiedLike, withSsh, type SshConnection, type SshSession } from "./ssh-session";
+  checkRelocation,
+  mainPid,
+  outFile,
+  pidFile,
+  privileged,
+  relocateRemote,
+  removeRemoteWorkDir,
+  stopRemote,
+  unitPath,
+  type RemoteProcessInputs,
+  type RemoteProcessOutputs,
+  type ServiceManager,
+} from "./remote-service";
+import { diffOfConnection, verifiedLike, withSsh, type SshSession } from "./ssh-session";
 
-export type ServiceManager = "systemd" | "process";
-
-export interface RemoteProcessInputs extends ProcessInputs {
-  readonly connection: SshConnection;
-  /** systemd unit name (without .service), also names the pid file. */
-  readonly unit: string;
-  /** "auto" picks systemd when the host runs it. */
-  readonly serviceManager: ServiceManager | "auto";
-}
-
-export interface RemoteProcessOutputs extends RemoteProcessInputs {
-  /** The manager actually used. */
-  readonly manager: ServiceManager;
-  /** The pid started and its /proc start time; absent in state of older versions. */
-  readonly pid?: number;
-  readonly startTime?: string;
-}
+export type { RemoteProcessInputs, RemoteProcessOutputs, ServiceManager } from "./remote-service";
 
 const q = shellQuote;
-const unitPath = (unit: string): string => `/etc/systemd/system/${unit}.service`;
-const pidFile = (s: RemoteProcessInputs): string => `${s.workDir}/${s.unit}.pid`;
-const outFile = (s: RemoteProcessInputs): string => `${s.workDir}/process.out`;
-
-/** Runs as root directly, or through passwordless sudo. */
-const privileged = (s: RemoteProcessInputs, cmd: string): string =>
-  s.connection.user === "root" ? cmd : `sudo -n sh -c ${q(cmd)}`;
 
 async function chooseManager(ssh: SshSession, inputs: RemoteProcessInputs): Promise<ServiceManager> {
   if (inputs.serviceManager !== "auto") return inputs.serviceManager;
@@ -69,13 +52,6 @@ async function tail(ssh: SshSession, s: RemoteProcessInputs, manager: ServiceMan
       ? privileged(s, `journalctl -u ${q(s.unit)} -n 15 --no-pager`)
       : `tail -n 15 ${q(outFile(s))}`;
   return (await ssh.exec(cmd)).stdout.trimEnd();
-}
-
-/** The pid the manager runs: systemd's MainPID, or the pid file's; 0 when none. */
-async function mainPid(ssh: SshSession, s: RemoteProcessInputs, manager: ServiceManager): Promise<number> {
-  const cmd = manager === "systemd" ? `systemctl show -p MainPID ${q(s.unit)}` : `cat ${q(pidFile(s))}`;
-  const r = await ssh.exec(`${cmd} 2>/dev/null`);
-  return Number(/(\d+)\s*$/.exec(r.stdout.trim())?.[1] ?? 0);
 }
 
 /** Refuses, changing nothing, a directory or port of another's, or a systemd unit of the same name run from elsewhere. */
@@ -161,87 +137,32 @@ async function startRemote(inputs: RemoteProcessInputs, removeOnFailure: boolean
       return { manager, pid, startTime };
     } catch (err) {
       await stopRemote(ssh, { ...inputs, manager }, 0).catch(() => undefined);
-      if (removeOnFailure) await removeRemote(ssh, inputs).catch(() => undefined);
+      if (removeOnFailure) await removeRemoteWorkDir(ssh, inputs).catch(() => undefined);
       throw err;
     }
   });
 }
 
-/** Whether the pid file's process is still the one we started (start time; older state: its config file). */
-async function ourProcess(ssh: SshSession, s: RemoteProcessOutputs, marker: Marker | undefined): Promise<number> {
-  const pid = await mainPid(ssh, s, "process");
-  const recorded = recordedStartTime({ pid, startTime: pid === s.pid ? s.startTime : undefined }, marker);
-  const live = await remoteStartTime(ssh, pid);
-  const cmdline = live === undefined ? "" : (await ssh.exec(`tr '\\0' ' ' < /proc/${pid}/cmdline`)).stdout;
-  const runsOurConfig = cmdline.includes(s.args[s.args.length - 1] ?? "\u0000");
-  return isOurProcess({ pid, recordedStartTime: recorded, liveStartTime: live, runsOurConfig }) ? pid : 0;
-}
-
 /**
- * Stops the service if it is ours: SIGTERM, then SIGKILL after graceMs.
- * "foreign" when the work directory carries another stack's marker: nothing
- * is signalled. A missing unit, pid file or directory is already stopped.
+ * Inputs whose change restarts the service in place: a new key or port of the
+ * same host is the same host; a new unit or service manager stops the old one
+ * as the old state says and starts the new.
  */
-async function stopRemote(ssh: SshSession, s: RemoteProcessOutputs, graceMs: number): Promise<"stopped" | "foreign"> {
-  const marker = await remoteMarker(ssh, s.workDir);
-  if (ownerOf(marker, s.stackId) === "foreign") return "foreign";
-  if (s.manager === "systemd") {
-    const unitDir = await unitWorkDir(ssh, unitPath(s.unit));
-    if (unitDir !== undefined && unitDir !== s.workDir) {
-      console.warn(`${s.label}: systemd unit ${s.unit} runs from ${unitDir}, not ours; left alone`);
-      return "stopped";
-    }
-    // systemd does the TERM/KILL sequence itself (TimeoutStopSec); the unit is the identity of what it runs.
-    await ssh.run(
-      privileged(
-        s,
-        `systemctl disable --now ${q(s.unit)} 2>/dev/null; rm -f ${q(unitPath(s.unit))}; systemctl daemon-reload`,
-      ),
-    );
-    return "stopped";
-  }
-  const pid = await ourProcess(ssh, s, marker);
-  if (pid === 0) return "stopped";
-  const tenths = Math.max(1, Math.ceil(graceMs / 100));
-  await ssh.run(
-    [
-      `pid=${pid}`,
-      `kill -TERM -- -"$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null`,
-      `i=0; while kill -0 "$pid" 2>/dev/null && [ $i -lt ${tenths} ]; do sleep 0.1; i=$((i+1)); done`,
-      `kill -KILL -- -"$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true`,
-      `i=0; while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done; true`,
-    ].join("; "),
-  );
-  return "stopped";
-}
+export const REMOTE_RESTART_KEYS: readonly string[] = [...RESTART_KEYS, "connection", "unit", "serviceManager"];
 
-/**
- * Removes the directories that are ours (our marker, or none: made before
- * markers), then their empty parents up to cleanupRoot; nothing while a
- * process still runs our config file.
- */
-async function removeRemote(ssh: SshSession, s: RemoteProcessInputs): Promise<void> {
-  const running = await remotePidsRunning(ssh, s.args[s.args.length - 1] ?? "");
-  if (running.length > 0) {
-    console.warn(`${s.label}: pid ${running.join(", ")} still runs from ${s.workDir}; its directories are kept`);
-    return;
-  }
-  const ours: string[] = [];
-  for (const d of [...s.dirs, s.workDir]) {
-    if (ownerOf(await remoteMarker(ssh, d), s.stackId) === "foreign") {
-      console.warn(`${s.label}: ${d} belongs to another stack; kept`);
-    } else ours.push(d);
-  }
-  if (ours.length === 0) return;
-  const dirs = ours.map(q).join(" ");
-  // Then the empty parents this stack made, up to the root it was given.
-  await ssh.run(
-    `rm -rf ${dirs}; for d in ${dirs}; do p=$(dirname "$d"); while case "$p/" in ${q(s.cleanupRoot.replace(/\/$/, ""))}/*) true;; *) false;; esac && rmdir "$p" 2>/dev/null; do p=$(dirname "$p"); done; done; true`,
-  );
-}
+/** What a new address does (`connection.host`): the one replace; the data stays on the old host. */
+export const REMOTE_REPLACE_KEYS: readonly string[] = ["connection.host"];
 
-/** Inputs whose change restarts the service in place: a new key or port of the same host is the same host. */
-export const REMOTE_RESTART_KEYS: readonly string[] = [...RESTART_KEYS, "connection"];
+/** Restart in place for every input but the host's address, which is a new process on another host. */
+export function diffRemoteProcess(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): ReturnType<typeof diffProcess> {
+  const d = diffProcess(olds, news, REMOTE_RESTART_KEYS);
+  const host = (c: unknown): unknown => (c as { host?: unknown } | undefined)?.host;
+  const moved = olds.connection !== undefined && host(olds.connection) !== host(news.connection);
+  return moved ? { ...d, replaces: [...d.replaces, "connection"] } : d;
+}
 
 const foreign = (s: RemoteProcessInputs): string =>
   `${s.label}: ${s.workDir} on ${s.connection.host} belongs to another stack`;
@@ -254,19 +175,24 @@ export const remoteProcessProvider: pulumi.dynamic.ResourceProvider<RemoteProces
 
   async diff(_id, olds, news) {
     // A pinned host key alone (added, or the host re-keyed) is recorded without a restart.
-    const { restart: _restart, ...d } = diffOfConnection(olds, news, (o, n) => diffProcess(o, n, REMOTE_RESTART_KEYS));
+    const { restart: _restart, ...d } = diffOfConnection(olds, news, diffRemoteProcess);
     return d;
   },
 
   async update(_id, olds, news) {
-    if (!diffOfConnection(olds, news, (o, n) => diffProcess(o, n, REMOTE_RESTART_KEYS)).restart) {
+    if (codeOnly({ ...olds }, { ...news })) {
+      return { outs: { ...news, manager: olds.manager, pid: olds.pid, startTime: olds.startTime } };
+    }
+    if (!diffOfConnection(olds, news, diffRemoteProcess).restart) {
       await withSsh(news.connection, async () => undefined); // the host shows the key now pinned
       return { outs: { ...news, manager: olds.manager, pid: olds.pid, startTime: olds.startTime } };
     }
-    const stopped = await withSsh(verifiedLike(olds.connection, news.connection), (ssh) =>
-      stopRemote(ssh, olds, 30_000),
-    );
-    if (stopped === "foreign") throw new Error(`${foreign(olds)}: not restarted`);
+    // The same host (a new address is a replace): stop the old as its state says, move, start the new.
+    await withSsh(verifiedLike(olds.connection, news.connection), async (ssh) => {
+      await checkRelocation(ssh, olds, news);
+      if ((await stopRemote(ssh, olds, 30_000)) === "foreign") throw new Error(`${foreign(olds)}: not restarted`);
+      await relocateRemote(ssh, olds, news);
+    });
     const started = await startRemote(news, false);
     return { outs: { ...news, ...started } };
   },
@@ -277,7 +203,7 @@ export const remoteProcessProvider: pulumi.dynamic.ResourceProvider<RemoteProces
         console.warn(`${foreign(state)}: left running and dropped from this stack's state`);
         return;
       }
-      await removeRemote(ssh, state);
+      await removeRemoteWorkDir(ssh, state);
     });
   },
 };

@@ -5,10 +5,11 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterPlan, PlannedHost } from "../plan";
-import { hostNameOf, resourceNameOf, unitNameOf } from "./names";
+import { dataResourceNameOf, hostNameOf, resourceNameOf, unitNameOf } from "./names";
 import { hostProcess } from "./process-files";
+import { RemoteDataDirectory } from "./remote-data-directory";
 import { RemoteKafkaInstall } from "./remote-install";
-import { REMOTE_RESTART_KEYS, RemoteProcess } from "./remote-process";
+import { REMOTE_REPLACE_KEYS, REMOTE_RESTART_KEYS, RemoteProcess } from "./remote-process";
 import type { SshConnection } from "./ssh-session";
 import type { ChangeEffect, PlaceOptions, ProcessNames, ProcessSpec, Target, TargetScope } from "./target";
 
@@ -83,18 +84,32 @@ export class SshTarget implements Target {
     const installed = spec.role === "service" ? undefined : this.installed.get(host.name);
     const runs = spec.role === "service" ? `the ${spec.service} service` : "Kafka";
     const { label, ...inputs } = hostProcess(this.plan, spec, { libsDir: installed?.libsDir, node: "node" });
+    const stackId = this.scope.stackId === undefined ? {} : { stackId: this.scope.stackId };
+    const connection = this.connection(host, runs);
+    // The data outlives the process: its own resource, made before and removed after it.
+    const data = inputs.dirs.map(
+      (dir) =>
+        new RemoteDataDirectory(
+          dataResourceNameOf(this.scope.name, spec)!,
+          { label, connection, path: dir, cleanupRoot: inputs.cleanupRoot, moveData: this.plan.moveData, ...stackId },
+          { parent: this.scope.parent },
+        ),
+    );
     return new RemoteProcess(
       this.names(spec).resource,
       {
         label,
-        connection: this.connection(host, runs),
+        connection,
         unit: this.names(spec).onHost,
         serviceManager: this.plan.serviceManager,
         ...inputs,
         readyTimeoutMs: READY_TIMEOUT_MS[spec.role],
-        ...(this.scope.stackId === undefined ? {} : { stackId: this.scope.stackId }),
+        ...stackId,
       },
-      { parent: this.scope.parent, dependsOn: [...(installed ? [installed.install] : []), ...(opts.dependsOn ?? [])] },
+      {
+        parent: this.scope.parent,
+        dependsOn: [...(installed ? [installed.install] : []), ...data, ...(opts.dependsOn ?? [])],
+      },
     );
   }
 
@@ -103,6 +118,6 @@ export class SshTarget implements Target {
   }
 
   changeOf(input: string): ChangeEffect {
-    return REMOTE_RESTART_KEYS.includes(input) ? "restart" : "replace";
+    return !REMOTE_REPLACE_KEYS.includes(input) && REMOTE_RESTART_KEYS.includes(input) ? "restart" : "replace";
   }
 }

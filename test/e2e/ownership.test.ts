@@ -1,6 +1,6 @@
 // Two checkouts of the same local stack (two Pulumi state dirs, the same
 // addresses and dataDir) through the real CLI: the second `up` fails naming
-// the first's process on the port and changes nothing; the second's destroy
+// the first's process that holds its data directory and changes nothing; the second's destroy
 // leaves the first running; then the first's brokers are SIGKILLed and its
 // data removed, and its destroy still finishes, leaving nothing behind.
 import * as fs from "node:fs";
@@ -91,15 +91,17 @@ describe("two checkouts of one stack on the same addresses and dataDir", () => {
     expect(pids).toHaveLength(4);
   });
 
-  it("the second up fails naming the first's process on the port, and changes nothing", async () => {
+  it("the second up fails naming the first's process that holds its data directory, and changes nothing", async () => {
+    // The data directories are made before their processes (their own resources), so the
+    // first refusal is the directory's: the first's marker there names its ZooKeeper node and pid.
     const r = await second.fails(["up", "--yes", "--skip-preview"]);
     const out = r.stdout + r.stderr;
     const zkPid = (await pidsOf("QuorumPeerMain"))[0];
-    const at = path.join(dataDir, "hadoop-nn", "run", "zookeeper");
+    const dir = path.join(dataDir, "hadoop-nn", "zookeeper");
     expect(out).toMatch(
       new RegExp(
-        `hadoop-nn zookeeper \\(myid 1\\): ${ZK.replace(/\./g, "\\.")} is held by pid ${zkPid} ` +
-          `\\(hadoop-nn zookeeper \\(myid 1\\) of another stack \\(stack id local-[0-9a-f]{16}\\) at ${at}\\); nothing was changed`,
+        `hadoop-nn zookeeper \\(myid 1\\): ${dir} belongs to another stack ` +
+          `\\(stack id local-[0-9a-f]{16}, hadoop-nn zookeeper \\(myid 1\\), pid ${zkPid}\\); nothing was changed`,
       ),
     );
     expect(ownedFiles()).toEqual(before);

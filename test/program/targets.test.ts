@@ -92,19 +92,19 @@ describe("Target", () => {
     const local = createTarget(plans.local, { name: "a", parent });
     const ssh = createTarget(plans.ssh, { name: "b", parent });
     const docker = createTarget(plans.docker, { name: "c", parent });
+    // Nothing but a new host address needs a new process: the data directories are their own resources.
     expect(["files", "args", "dirs", "workDir", "connection"].map((k) => local.changeOf(k))).toEqual([
       "restart",
       "restart",
-      "replace",
-      "replace",
-      "replace",
-    ]);
-    expect(["files", "connection", "unit", "dirs"].map((k) => ssh.changeOf(k))).toEqual([
       "restart",
       "restart",
       "replace",
-      "replace",
     ]);
+    expect(
+      ["files", "connection", "unit", "dirs", "workDir", "serviceManager", "connection.host"].map((k) =>
+        ssh.changeOf(k),
+      ),
+    ).toEqual(["restart", "restart", "restart", "restart", "restart", "restart", "replace"]);
     expect(["restart", "envs", "uploads"].map((k) => docker.changeOf(k))).toEqual(["live", "replace", "replace"]);
     // The stack's identity and the ports, added later: a changed value restarts in place (missing before: no change).
     expect(["stackId", "listens"].flatMap((k) => [local.changeOf(k), ssh.changeOf(k)])).toEqual(

@@ -135,6 +135,14 @@ describe("planCluster for ssh", () => {
     expect(missing.join("\n")).not.toContain("BEGIN");
   });
 
+  it("moveData: false unless the stack says true; anything but a boolean is refused with its path", () => {
+    expect(planCluster({}, ctx).moveData).toBe(false);
+    expect(planCluster({ moveData: true }, ctx).moveData).toBe(true);
+    expect(problemsOf({ moveData: "yes" })).toEqual([
+      'kafka-cluster:moveData: Invalid input: expected boolean, received string, got "yes"',
+    ]);
+  });
+
   it("defaults the distribution to the Apache archive and keeps keys out of the plan", () => {
     const plan = planCluster({ target: "ssh", hosts }, ctx);
     expect(plan.distribution).toEqual({ url: "https://archive.apache.org/dist/kafka/3.9.2/kafka_2.13-3.9.2.tgz" });

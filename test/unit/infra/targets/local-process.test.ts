@@ -148,14 +148,15 @@ describe("LocalProcess delete", () => {
     expect(fs.existsSync(state.workDir)).toBe(true);
   });
 
-  it("of our own process: stopped (pid and start time match) and its directories removed", async () => {
+  it("of our own process: stopped (pid and start time match) and its work directory removed; its data stays", async () => {
     const state = inputs("local-mine");
     const ours = sleeper(state.args[1]!);
     const startTime = liveStartTime(ours.pid!)!;
     markAll(state, "local-mine", ours.pid!, startTime);
     await localProcessProvider.delete!("id", { ...state, pid: ours.pid!, startTime });
     expect(alive(ours.pid!)).toBe(false);
-    expect(fs.existsSync(root)).toBe(false); // emptied parents go too, up to cleanupRoot
+    expect(fs.existsSync(path.join(root, "hadoop-nn", "run"))).toBe(false); // emptied parents go too
+    expect(fs.readdirSync(state.dirs[0]!)).toEqual(["owner"]); // the data directory's own resource removes it
   });
 
   it("finishes when the process is gone and its directories were removed by hand", async () => {
@@ -170,7 +171,8 @@ describe("LocalProcess delete", () => {
     const ours = sleeper(state.args[1]!);
     await localProcessProvider.delete!("id", { ...state, pid: ours.pid! });
     expect(alive(ours.pid!)).toBe(false);
-    expect(fs.existsSync(root)).toBe(false); // emptied parents go too, up to cleanupRoot
+    expect(fs.existsSync(state.workDir)).toBe(false);
+    expect(fs.existsSync(state.dirs[0]!)).toBe(true);
   });
 });
 
