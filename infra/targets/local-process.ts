@@ -14,12 +14,20 @@ import { contentOf } from "../../lib/file-content";
 import { checkMove, moveDir, removeWithParents } from "./local-dirs";
 import { checkStart, cmdlineOf, listensOn, liveStartTime, pidsRunning, readMarker, writeMarkers } from "./local-host";
 import { isOurProcess, ownerOf, recordedStartTime } from "./ownership";
-import { RESTART_KEYS, codeOnly, diffProcess, type ProcessInputs } from "./process-spec";
+import { restartInTurn } from "../roll/index";
+import {
+  RESTART_KEYS,
+  codeOnly,
+  diffProcess,
+  rewriteOnly,
+  type ProcessInputs,
+  type ProcessRunState,
+} from "./process-spec";
 import { waitUntilReady } from "./readiness";
 
 export type LocalProcessInputs = ProcessInputs;
 
-export interface LocalProcessOutputs extends LocalProcessInputs {
+export interface LocalProcessOutputs extends LocalProcessInputs, ProcessRunState {
   readonly pid: number;
   /** Field 22 of /proc/<pid>/stat when started; absent in state of older versions. */
   readonly startTime?: string;
@@ -38,15 +46,21 @@ async function gone(pid: number, timeoutMs: number): Promise<boolean> {
   return true;
 }
 
+function writeFiles(inputs: LocalProcessInputs): void {
+  const fs = require("node:fs") as typeof import("node:fs");
+  const path = require("node:path") as typeof import("node:path");
+  for (const [file, content] of Object.entries(inputs.files)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, contentOf(content));
+  }
+}
+
 function spawnDetached(inputs: LocalProcessInputs, outFile: string): number {
   const fs = require("node:fs") as typeof import("node:fs");
   const path = require("node:path") as typeof import("node:path");
   const { spawn } = require("node:child_process") as typeof import("node:child_process");
   for (const d of [inputs.workDir, ...inputs.dirs]) fs.mkdirSync(d, { recursive: true });
-  for (const [file, content] of Object.entries(inputs.files)) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, contentOf(content));
-  }
+  writeFiles(inputs);
   const out = fs.openSync(outFile, "a");
   // detached: a session of its own (setsid), so the process outlives `pulumi up`.
   const child = spawn(inputs.command, inputs.args, {
@@ -196,12 +210,31 @@ export const localProcessProvider: pulumi.dynamic.ResourceProvider<LocalProcessI
   async update(_id, olds, news) {
     // New code only (state of a version that removed data on delete): nothing restarts.
     if (codeOnly({ ...olds }, { ...news })) return { outs: { ...news, pid: olds.pid, startTime: olds.startTime } };
+    // Settings Kafka applies live (LiveBrokerSettings does): the file is rewritten for the next start, no restart.
+    if (rewriteOnly({ ...olds }, { ...news })) {
+      writeFiles(news);
+      return { outs: { ...news, pid: olds.pid, startTime: olds.startTime } };
+    }
     for (const [from, to] of moves(olds, news)) checkMove(from, to, news); // before anything stops
-    if ((await stop(olds, 30_000)) === "foreign") throw new Error(`${foreignMessage(olds)}: not restarted`);
-    relocate(olds, news);
-    checkStart(news);
-    const started = await start(news);
-    return { outs: { ...news, ...started } satisfies LocalProcessOutputs };
+    let started: { pid: number; startTime: string } | undefined;
+    // One broker (or ensemble node) at a time, each gated (infra/roll/); other processes at once.
+    await restartInTurn(news.roll, { label: news.label, expectRunning: olds.running !== false }, async () => {
+      if ((await stop(olds, 30_000)) === "foreign") throw new Error(`${foreignMessage(olds)}: not restarted`);
+      relocate(olds, news);
+      checkStart(news);
+      started = await start(news);
+    });
+    return { outs: { ...news, ...started! } satisfies LocalProcessOutputs };
+  },
+
+  // Self-healing: a refresh notes a process that is gone (the pid exited or
+  // is another's now); the next `up` starts it again on its data.
+  async read(id, props) {
+    const state = props as LocalProcessOutputs;
+    const live = state.pid > 0 ? liveStartTime(state.pid) : undefined;
+    const alive = live !== undefined && (state.startTime === undefined || live === state.startTime);
+    const { running: _was, ...rest } = state;
+    return { id, props: alive ? rest : { ...rest, running: false } };
   },
 
   async delete(_id, state) {

@@ -6,6 +6,8 @@ import * as path from "node:path";
 import type { ClusterPlan, PlannedBroker, PlannedZooKeeperNode } from "../plan";
 import { renderEnvFile, renderJavaCommand, renderLog4j, renderNodeArgs } from "../render";
 import { renderServerProperties, renderZooCfg } from "../render";
+import { LIVE_BROKER_SETTINGS } from "../live-settings";
+import { rollSpecOf } from "../roll/spec";
 import { processLabel, workDirOf } from "./names";
 import type { ProcessInputs } from "./process-spec";
 import type { Readiness } from "./readiness";
@@ -136,6 +138,14 @@ export function hostProcess(plan: ClusterPlan, spec: ProcessSpec, runtime: HostR
         ? brokerProcess(plan, spec.broker, requireLibs(runtime, spec))
         : serviceProcess(plan, spec, runtime.node);
   const dirs = spec.role === "zookeeper" ? [spec.node.dataDir] : spec.role === "broker" ? [spec.broker.logDir] : [];
+  const roll = rollSpecOf(
+    plan,
+    spec.role === "zookeeper"
+      ? { role: "zookeeper", id: spec.node.id }
+      : spec.role === "broker"
+        ? { role: "broker", id: spec.broker.id }
+        : { role: "service" },
+  );
   return {
     label: processLabel(spec),
     workDir: p.workDir,
@@ -146,5 +156,7 @@ export function hostProcess(plan: ClusterPlan, spec: ProcessSpec, runtime: HostR
     args: p.args,
     ready: readinessOf(plan, spec),
     listens: listensOf(spec),
+    ...(spec.role === "broker" ? { liveKeys: [...LIVE_BROKER_SETTINGS] } : {}),
+    ...(roll ? { roll } : {}),
   };
 }

@@ -4,6 +4,8 @@
 // Both providers are serialized by Pulumi with the functions they call from
 // here: these capture nothing but plain values and require nothing.
 import type { FileContent } from "../../lib/file-content";
+import type { RollSpec } from "../roll/index";
+import { rewritesOnly } from "./live-diff";
 import type { Endpoint } from "./ownership";
 import type { Readiness } from "./readiness";
 
@@ -33,6 +35,18 @@ export interface ProcessInputs {
   readonly stackId?: string;
   /** Where the process listens: held by another process, the start is refused; ready only when ours holds it. */
   readonly listens?: Endpoint[];
+  /** Settings of its config files that Kafka applies live (a broker's): a change of only those rewrites, no restart. */
+  readonly liveKeys?: string[];
+  /**
+   * How its restart takes turns with the others of its kind (infra/roll/):
+   * how, not what, so a change of it alone restarts nothing.
+   */
+  readonly roll?: RollSpec;
+}
+
+/** What a refresh found (read): false when the process is gone; the next update starts it again. */
+export interface ProcessRunState {
+  readonly running?: boolean;
 }
 
 /**
@@ -40,7 +54,10 @@ export interface ProcessInputs {
  * the old state is no change (a deployed process is neither restarted nor
  * replaced by this program's upgrade); a value that changes restarts it.
  */
-export const ADDED_KEYS: readonly string[] = ["stackId", "listens"];
+export const ADDED_KEYS: readonly string[] = ["stackId", "listens", "liveKeys"];
+
+/** Inputs that say how a change is carried out, not what runs: never a change by themselves. */
+const HOW_KEYS: readonly string[] = ["__provider", "roll"];
 
 /**
  * Inputs whose change restarts the process in place; a change of any other
@@ -69,7 +86,7 @@ export const RESTART_KEYS: readonly string[] = [
 export function changedInputs(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
   return Object.keys(news).filter(
     (k) =>
-      k !== "__provider" &&
+      !HOW_KEYS.includes(k) &&
       !(ADDED_KEYS.includes(k) && olds[k] === undefined) &&
       JSON.stringify(olds[k]) !== JSON.stringify(news[k]),
   );
@@ -90,7 +107,12 @@ export const KEEPS_DATA = "kafka-cluster: a process delete keeps its data direct
 
 /** An update whose only change is the provider's code: the process keeps running. */
 export function codeOnly(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
-  return changedInputs(olds, news).length === 0;
+  return changedInputs(olds, news).length === 0 && olds.running !== false;
+}
+
+/** An update that rewrites files of live settings only: the running process keeps running. */
+export function rewriteOnly(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
+  return olds.running !== false && rewritesOnly(olds, news, changedInputs(olds, news));
 }
 
 /** A process provider's diff: restart in place for `restartKeys`, otherwise replace, stopping the old one first. */
@@ -100,6 +122,10 @@ export function diffProcess(
   restartKeys: readonly string[],
 ): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
   const changed = changedInputs(olds, news);
+  // Live settings only: rewritten in place (restart keys or not, nothing is replaced).
+  if (rewritesOnly(olds, news, changed)) return { changes: true, replaces: [], deleteBeforeReplace: true };
   const replaces = changed.filter((k) => !restartKeys.includes(k));
-  return { changes: changed.length > 0 || removesData(olds), replaces, deleteBeforeReplace: true };
+  // A process a refresh found stopped is started again by an update.
+  const stopped = olds.running === false;
+  return { changes: changed.length > 0 || removesData(olds) || stopped, replaces, deleteBeforeReplace: true };
 }

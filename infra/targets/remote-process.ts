@@ -8,7 +8,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { renderSystemdUnit, shellQuote } from "../render";
 import { contentOf } from "../../lib/file-content";
-import { RESTART_KEYS, codeOnly, diffProcess } from "./process-spec";
+import { restartInTurn } from "../roll/index";
+import { RESTART_KEYS, codeOnly, diffProcess, rewriteOnly } from "./process-spec";
 import { waitUntilReady } from "./readiness";
 import { checkRemoteStart, remoteListensOn, remoteStartTime, unitWorkDir, writeRemoteMarkers } from "./remote-host";
 import {
@@ -19,6 +20,7 @@ import {
   privileged,
   relocateRemote,
   removeRemoteWorkDir,
+  runningRemote,
   stopRemote,
   unitPath,
   type RemoteProcessInputs,
@@ -66,11 +68,15 @@ async function checkStart(ssh: SshSession, inputs: RemoteProcessInputs, manager:
   }
 }
 
-async function launch(ssh: SshSession, inputs: RemoteProcessInputs, manager: ServiceManager): Promise<void> {
-  await ssh.run(`mkdir -p ${[inputs.workDir, ...inputs.dirs].map(q).join(" ")}`);
+async function writeFiles(ssh: SshSession, inputs: RemoteProcessInputs): Promise<void> {
   for (const [file, content] of Object.entries(inputs.files)) {
     await ssh.run(`mkdir -p "$(dirname ${q(file)})" && cat > ${q(file)}`, contentOf(content));
   }
+}
+
+async function launch(ssh: SshSession, inputs: RemoteProcessInputs, manager: ServiceManager): Promise<void> {
+  await ssh.run(`mkdir -p ${[inputs.workDir, ...inputs.dirs].map(q).join(" ")}`);
+  await writeFiles(ssh, inputs);
   if (manager === "systemd") {
     const unit = renderSystemdUnit({
       description: inputs.label,
@@ -180,21 +186,37 @@ export const remoteProcessProvider: pulumi.dynamic.ResourceProvider<RemoteProces
   },
 
   async update(_id, olds, news) {
-    if (codeOnly({ ...olds }, { ...news })) {
-      return { outs: { ...news, manager: olds.manager, pid: olds.pid, startTime: olds.startTime } };
-    }
-    if (!diffOfConnection(olds, news, diffRemoteProcess).restart) {
+    const kept = { outs: { ...news, manager: olds.manager, pid: olds.pid, startTime: olds.startTime } };
+    if (codeOnly({ ...olds }, { ...news })) return kept;
+    if (!diffOfConnection(olds, news, diffRemoteProcess).restart && olds.running !== false) {
       await withSsh(news.connection, async () => undefined); // the host shows the key now pinned
-      return { outs: { ...news, manager: olds.manager, pid: olds.pid, startTime: olds.startTime } };
+      return kept;
     }
-    // The same host (a new address is a replace): stop the old as its state says, move, start the new.
-    await withSsh(verifiedLike(olds.connection, news.connection), async (ssh) => {
-      await checkRelocation(ssh, olds, news);
-      if ((await stopRemote(ssh, olds, 30_000)) === "foreign") throw new Error(`${foreign(olds)}: not restarted`);
-      await relocateRemote(ssh, olds, news);
+    // Settings Kafka applies live (LiveBrokerSettings does): the file is rewritten for the next start, no restart.
+    if (rewriteOnly({ ...olds }, { ...news })) {
+      await withSsh(news.connection, (ssh) => writeFiles(ssh, news));
+      return kept;
+    }
+    let started: Started | undefined;
+    // One broker (or ensemble node) at a time, each gated (infra/roll/); other processes at once.
+    await restartInTurn(news.roll, { label: news.label, expectRunning: olds.running !== false }, async () => {
+      // The same host (a new address is a replace): stop the old as its state says, move, start the new.
+      await withSsh(verifiedLike(olds.connection, news.connection), async (ssh) => {
+        await checkRelocation(ssh, olds, news);
+        if ((await stopRemote(ssh, olds, 30_000)) === "foreign") throw new Error(`${foreign(olds)}: not restarted`);
+        await relocateRemote(ssh, olds, news);
+      });
+      started = await startRemote(news, false);
     });
-    const started = await startRemote(news, false);
-    return { outs: { ...news, ...started } };
+    return { outs: { ...news, ...started! } };
+  },
+
+  // Self-healing: a refresh notes a service that is gone; the next `up` starts it again on its data.
+  async read(id, props) {
+    const state = props as RemoteProcessOutputs;
+    const alive = await withSsh(state.connection, (ssh) => runningRemote(ssh, state));
+    const { running: _was, ...rest } = state;
+    return { id, props: alive ? rest : { ...rest, running: false } };
   },
 
   async delete(_id, state) {

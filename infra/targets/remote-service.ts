@@ -3,7 +3,7 @@
 // stack's (infra/targets/ownership.ts); the data directories it moves to a
 // new path between a stop and a start. Serialized with RemoteProcess: plain values only.
 import { shellQuote } from "../render";
-import type { ProcessInputs } from "./process-spec";
+import type { ProcessInputs, ProcessRunState } from "./process-spec";
 import { isOurProcess, ownerOf, recordedStartTime, type Marker } from "./ownership";
 import { checkRemoteMove, moveRemoteDir, removeRemoteWithParents } from "./remote-dirs";
 import { remoteMarker, remotePidsRunning, remoteStartTime, unitWorkDir } from "./remote-host";
@@ -19,7 +19,7 @@ export interface RemoteProcessInputs extends ProcessInputs {
   readonly serviceManager: ServiceManager | "auto";
 }
 
-export interface RemoteProcessOutputs extends RemoteProcessInputs {
+export interface RemoteProcessOutputs extends RemoteProcessInputs, ProcessRunState {
   /** The manager actually used. */
   readonly manager: ServiceManager;
   /** The pid started and its /proc start time; absent in state of older versions. */
@@ -51,6 +51,12 @@ async function ourProcess(ssh: SshSession, s: RemoteProcessOutputs, marker: Mark
   const cmdline = live === undefined ? "" : (await ssh.exec(`tr '\\0' ' ' < /proc/${pid}/cmdline`)).stdout;
   const runsOurConfig = cmdline.includes(s.args[s.args.length - 1] ?? "\u0000");
   return isOurProcess({ pid, recordedStartTime: recorded, liveStartTime: live, runsOurConfig }) ? pid : 0;
+}
+
+/** Whether the service we started still runs (systemd: its unit is active; else our pid, not a reused one). */
+export async function runningRemote(ssh: SshSession, s: RemoteProcessOutputs): Promise<boolean> {
+  if (s.manager === "systemd") return (await ssh.exec(`systemctl is-active --quiet ${q(s.unit)}`)).code === 0;
+  return (await ourProcess(ssh, s, await remoteMarker(ssh, s.workDir))) > 0;
 }
 
 /**
