@@ -75,17 +75,8 @@ export async function electPreferredLeaders(zk: ZkClient, defaultMinIsr: number)
   return parts.length;
 }
 
-async function restartWhenSafe(zk: ZkClient, opts: RollOptions, restart: () => Promise<void>, progress: Progress) {
-  // A broker that is not running holds nobody's data in sync: starting it can only help. But one
-  // the state says runs has died behind Pulumi's back: say so rather than start it with new settings.
-  const running = (await readBrokerRegistrations(zk)).brokerIds.includes(opts.brokerId);
-  if (running) await gate(zk, opts, progress);
-  else if (opts.expectRunning !== false) {
-    throw new Error(
-      `${opts.label}: not restarted: it is not running (not registered in ZooKeeper); ` +
-        "`pulumi up --refresh` (npm run up -- --refresh) finds it stopped and starts it again with its data",
-    );
-  }
+/** Restarts, then waits until the broker is in sync again for every partition it hosts. */
+async function restartAndCatchUp(zk: ZkClient, opts: RollOptions, restart: () => Promise<void>, progress: Progress) {
   await restart();
   await waitUntilNone(
     zk,
@@ -116,6 +107,18 @@ export async function rollBroker(opts: RollOptions, restart: () => Promise<void>
   const since = Date.now();
   const zk = await connectZk(opts.zookeeperConnect, { timeoutMs: 15_000, sessionTimeoutMs: 30_000 });
   try {
+    if (!(await readBrokerRegistrations(zk)).brokerIds.includes(opts.brokerId)) {
+      // One the state says runs has died behind Pulumi's back: say so rather than start it with new settings.
+      if (opts.expectRunning !== false) {
+        throw new Error(
+          `${opts.label}: not restarted: it is not running (not registered in ZooKeeper); ` +
+            "`pulumi up --refresh` (npm run up -- --refresh) finds it stopped and starts it again with its data",
+        );
+      }
+      // A broker a refresh found stopped holds nobody's data in sync: starting it can only help, so it
+      // goes at once, ahead of the queue (the others' gates wait for it).
+      return await restartAndCatchUp(zk, opts, restart, progress);
+    }
     const turn = await takeTurn(zk, {
       queue: "brokers",
       member: `broker ${opts.brokerId}`,
@@ -126,7 +129,8 @@ export async function rollBroker(opts: RollOptions, restart: () => Promise<void>
     });
     let failure: unknown;
     try {
-      await restartWhenSafe(zk, opts, restart, progress);
+      await gate(zk, opts, progress);
+      await restartAndCatchUp(zk, opts, restart, progress);
     } catch (err) {
       failure = err;
       const reason = err instanceof Error ? err.message : String(err);

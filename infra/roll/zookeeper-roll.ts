@@ -74,6 +74,11 @@ export async function rollZooKeeperNode(
 ): Promise<void> {
   if (opts.ensemble.length < 3) return restart();
   const me = opts.ensemble.find((n) => n.id === opts.myId)!;
+  if (!inQuorum(await modeOf(me))) {
+    // A node out of the quorum is restarted at once, ahead of the queue: that can only help.
+    await restart();
+    return waitForEnsemble(opts, opts.syncTimeoutMs ?? 120_000, "restarted but the quorum is not whole", progress);
+  }
   const since = Date.now();
   const connect = opts.ensemble.map((n) => `${n.address}:${n.clientPort}`).join(",");
   const zk = await connectZk(connect, { timeoutMs: 15_000, sessionTimeoutMs: 30_000 });
@@ -89,10 +94,7 @@ export async function rollZooKeeperNode(
     });
     let failure: unknown;
     try {
-      // A node that is not in the quorum is restarted at once: that can only help.
-      if (inQuorum(await modeOf(me))) {
-        await waitForEnsemble(opts, opts.gateTimeoutMs ?? 120_000, "not restarted: the quorum is not whole", progress);
-      }
+      await waitForEnsemble(opts, opts.gateTimeoutMs ?? 120_000, "not restarted: the quorum is not whole", progress);
       await restart();
       await waitForEnsemble(opts, opts.syncTimeoutMs ?? 120_000, "restarted but the quorum is not whole", progress);
     } catch (err) {
