@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../../lib/poll";
 import { connectZk } from "../../lib/zookeeper/client";
 import { readPartitions } from "../../infra/roll/cluster-state";
+import { kafkajs } from "../../lib/kafkajs";
 import { missingFromTopic, startAvailabilityProbe } from "../../support/availability";
 import { processesMentioning } from "../../support/processes";
 import { pulumiRunner, stageProject, type PulumiRunner } from "../../support/pulumi";
@@ -107,4 +108,36 @@ describe("a broker setting that needs a restart", () => {
     expect(await processesMentioning(path.join(dataDir, "hadoop-dn2"))).not.toEqual([]);
     await pulumi(["preview", "--expect-no-changes"]);
   }, 400_000);
+});
+
+describe("a broker setting Kafka changes at run time", () => {
+  it("is applied live: no broker restarts, every broker reports the new value", async () => {
+    const before = brokerPids();
+    await pulumi(["config", "set", "--path", 'kafka.brokerConfig["log.cleaner.threads"]', "2"]);
+    const probe = startAvailabilityProbe({ bootstrapServers: BOOTSTRAP, zookeeperConnect: ZOOKEEPER, topic: TOPIC });
+    await pulumi(["up", "--yes", "--skip-preview"]);
+    const report = await probe.stop();
+    expect(brokerPids()).toEqual(before);
+    expect(report.failed).toBe(0);
+    expect(report.longestStallMs).toBeLessThan(3_000);
+    const { Kafka, logLevel, ConfigResourceTypes } = kafkajs();
+    const admin = new Kafka({ brokers: BOOTSTRAP.split(","), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const described = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: ["1", "2", "3"].map((name) => ({
+          type: ConfigResourceTypes.BROKER,
+          name,
+          configNames: ["log.cleaner.threads"],
+        })),
+      });
+      expect(described.resources.map((r) => r.configEntries[0]?.configValue)).toEqual(["2", "2", "2"]);
+    } finally {
+      await admin.disconnect();
+    }
+    expect(fs.readFileSync(path.join(dataDir, "hadoop-nn", "run", "kafka", "server.properties"), "utf8")).toMatch(
+      /^log\.cleaner\.threads=2$/m,
+    );
+  }, 300_000);
 });
