@@ -65,7 +65,7 @@ export class EventHub<T extends Snapshot> {
       if (this.clients.size === 0) this.stopTicking();
     });
     res.write(`retry: ${RETRY_MS}\n`);
-    this.send(res, this.snapshot());
+    this.publish(res);
     this.startTicking();
   }
 
@@ -77,7 +77,7 @@ export class EventHub<T extends Snapshot> {
 
   private startTicking(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => this.tick(), this.intervalMs).unref();
+    this.timer = setInterval(() => this.publish(), this.intervalMs).unref();
   }
 
   private stopTicking(): void {
@@ -85,13 +85,16 @@ export class EventHub<T extends Snapshot> {
     this.timer = undefined;
   }
 
-  private tick(): void {
+  /** A changed snapshot to everyone; an unchanged one to `newcomer` only, or a heartbeat when one is due. */
+  private publish(newcomer?: http.ServerResponse): void {
     const s = this.snapshot();
     const { checkedAt: _at, ...rest } = s;
     const key = JSON.stringify(rest);
     if (key !== this.lastKey) {
       this.lastKey = key;
       for (const res of this.clients) this.send(res, s);
+    } else if (newcomer) {
+      this.send(newcomer, s);
     } else if (Date.now() - this.lastSent >= this.heartbeatMs) {
       this.lastSent = Date.now();
       for (const res of this.clients) this.write(res, `: ${s.checkedAt}\n\n`);
