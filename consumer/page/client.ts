@@ -44,6 +44,7 @@ export function partitionTile(topic: string, p: PagePartition, up: readonly numb
   const extra = p.conditions.filter((c) => c !== p.state).map(stateLabel);
   return (
     `<div class="tile s-${p.state}" data-partition="${esc(topic)}/${p.partition}" data-state="${p.state}"` +
+    ` data-conditions="${p.conditions.join(" ")}" data-leader="${p.leader ?? ""}"` +
     ` title="${esc(p.conditions.map(stateLabel).join(", "))}">` +
     `<div class="tile-head"><b>${p.partition}</b><span class="state">${stateLabel(p.state)}</span></div>` +
     `<div class="chips">${replicaChips(p, up)}</div>` +
@@ -81,7 +82,8 @@ export function wordsHtml(s: PageSnapshot): string {
         `<span class="n">${n.toLocaleString("en")}</span></div>`,
     )
     .join("");
-  const caption = `<p class="summary">latest ${w.windows} windows${span} · ${w.messages.toLocaleString("en")} messages · group ${esc(s.group)}</p>`;
+  const windows = w.windows === 1 ? "latest window" : `latest ${w.windows} windows`;
+  const caption = `<p class="summary">${windows}${span} · ${w.messages.toLocaleString("en")} messages · group ${esc(s.group)}</p>`;
   return caption + `<div class="bars">${rows}</div>`;
 }
 

@@ -31,8 +31,9 @@ h3 { font-size: 16px; margin: 6px 0 10px; } h3 small { font-weight: 400; color: 
 .brokers { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 10px; }
 .broker { border: 1px solid var(--line); border-left: 5px solid var(--ok); border-radius: 8px; padding: 8px 12px; }
 .broker.down { border-left-color: var(--umin); background: var(--umin-bg); }
-.broker-head { display: flex; align-items: center; gap: 8px; }
-.dot { width: 10px; height: 10px; border-radius: 50%; background: var(--ok); }
+.broker-head { display: flex; flex-wrap: wrap; align-items: center; gap: 2px 8px; }
+.broker-head b { white-space: nowrap; }
+.dot { flex: none; width: 10px; height: 10px; border-radius: 50%; background: var(--ok); }
 .down .dot { background: var(--umin); }
 .badge { margin-left: auto; font-size: 11px; padding: 1px 7px; border-radius: 999px; background: #1d2433; color: #fff; }
 .host { font: 13px ui-monospace, "DejaVu Sans Mono", monospace; color: var(--muted); overflow-wrap: anywhere; }
