@@ -2,13 +2,22 @@
 // service as deployed (the esbuild bundle) and a real cluster of its own: it
 // shows the cluster, follows a killed partition leader within 2 s of /health
 // without a reload, and recovers. It also writes the README's screenshots.
+// A real Prometheus scrapes the same service with monitoring/alerts.yml.
+import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kafkajs } from "../../../lib/kafkajs";
 import { openBrowser, type Browser } from "../../../support/browser";
 import { startTestCluster, type TestCluster } from "../../../support/cluster";
-import { startService, waitForHealth, type JsonAnswer, type ServiceProcess } from "../../../support/consumer-service";
+import {
+  startService,
+  waitForHealth,
+  waitUntil,
+  type JsonAnswer,
+  type ServiceProcess,
+} from "../../../support/consumer-service";
+import { startPrometheus, type PrometheusProcess } from "../../../support/prometheus";
 
 const { Kafka, logLevel } = kafkajs();
 
@@ -20,6 +29,7 @@ const DOCS = path.resolve(__dirname, "../../../docs");
 let cluster: TestCluster;
 let service: ServiceProcess | undefined;
 let browser: Browser | undefined;
+let prometheus: PrometheusProcess | undefined;
 let page: Page;
 /** Main-frame navigations of `page`: a reload would add one. */
 let navigations = 0;
@@ -66,6 +76,7 @@ beforeAll(async () => {
   const messages = Array.from({ length: 60 }, (_, i) => ({ value: lines[i % lines.length]! }));
   await producer.send({ topic: TOPIC, acks: -1, messages });
   await producer.disconnect();
+  prometheus = await startPrometheus(`${PREFIX}.1:19090`, [`${PREFIX}.1:18090`]);
   browser = await openBrowser();
   page = await browser.context.newPage();
   page.on("framenavigated", (f) => f === page.mainFrame() && navigations++);
@@ -73,6 +84,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
+  await prometheus?.stop();
   await service?.stop("SIGKILL");
   await cluster?.stop();
 }, 120_000);
@@ -111,6 +123,21 @@ describe("status page in a browser", () => {
     await page.locator(".bar .word", { hasText: "kafka" }).first().waitFor({ timeout: 30_000 });
     await page.locator(".conn.live").waitFor({ timeout: 10_000 });
     await page.screenshot({ path: path.join(DOCS, "status-page-healthy.png"), fullPage: true });
+  });
+
+  it("Prometheus scrapes kafka_exporter's names and ours; promtool finds nothing wrong with /metrics", async () => {
+    const text = await (await fetch(`${service!.baseUrl}/metrics`)).text();
+    expect(execFileSync("promtool", ["check", "metrics"], { input: text, encoding: "utf8" })).toBe("");
+    const series = (q: string) =>
+      waitUntil(`${q} from Prometheus`, 30_000, async () => {
+        const r = await prometheus!.query(q);
+        return r.length > 0 ? r.map((x) => `${x.metric.partition ?? ""}=${x.value[1]}`).sort() : undefined;
+      });
+    const under = `kafka_topic_partition_under_replicated_partition{topic="${TOPIC}"}`;
+    expect(await series(under)).toEqual(["0=0", "1=0", "2=0"]);
+    expect(await series(`kafka_consumergroup_lag{consumergroup="status-page",topic="${TOPIC}"}`)).toHaveLength(3);
+    expect(await series(`kafka_health_healthy{job="kafka-cluster-consumer"}`)).toEqual(["=1"]);
+    expect(await series("kafka_brokers")).toEqual(["=3"]);
   });
 
   it("a killed partition leader: down and under-replicated on the page within 2 s of /health, no reload; then ok again", async () => {
@@ -157,10 +184,18 @@ describe("status page in a browser", () => {
     await phone.screenshot({ path: path.join(DOCS, "status-page-phone.png"), fullPage: true });
     await phone.close();
 
+    // The rule fires in the real Prometheus (after its 1 minute `for`).
+    const firing = await waitUntil("KafkaBrokerUnreachable firing", 120_000, async () =>
+      (await prometheus!.alerts()).find((a) => a.labels.alertname === "KafkaBrokerUnreachable" && a.state === "firing"),
+    );
+    expect(firing.labels.severity).toBe("critical");
+    const under = await prometheus!.query(`kafka_topic_partition_under_replicated_partition{partition="0"}`);
+    expect(under.map((x) => x.value[1])).toEqual(["1"]);
+
     await cluster.startBroker(victim);
     await waitForHealth(service!.baseUrl, "200 after the restart", 90_000, (a) => a.status === 200);
     await page.waitForFunction(() => document.querySelector(".pill.ok") !== null, undefined, { timeout: 5_000 });
     expect(await shown(page)).toEqual({ brokers: { 1: "up", 2: "up", 3: "up" }, partitions: allOk });
     expect(navigations).toBe(before);
-  }, 240_000);
+  }, 360_000);
 });
