@@ -28,7 +28,7 @@ h3 { font-size: 16px; margin: 6px 0 10px; } h3 small { font-weight: 400; color: 
 .empty { color: var(--muted); margin: 4px 0; }
 .reasons { margin: 0 0 16px; padding: 10px 14px 10px 30px; background: var(--umin-bg); border: 1px solid #f5b5b5;
   border-radius: 10px; color: #7b1d1d; font-size: 13px; overflow-wrap: anywhere; }
-.brokers { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 10px; }
+.brokers { display: grid; grid-template-columns: repeat(auto-fit, minmax(190px, 1fr)); gap: 10px; }
 .broker { border: 1px solid var(--line); border-left: 5px solid var(--ok); border-radius: 8px; padding: 8px 12px; }
 .broker.down { border-left-color: var(--umin); background: var(--umin-bg); }
 .broker-head { display: flex; flex-wrap: wrap; align-items: center; gap: 2px 8px; }
@@ -38,7 +38,7 @@ h3 { font-size: 16px; margin: 6px 0 10px; } h3 small { font-weight: 400; color: 
 .badge { margin-left: auto; font-size: 11px; padding: 1px 7px; border-radius: 999px; background: #1d2433; color: #fff; }
 .host { font: 13px ui-monospace, "DejaVu Sans Mono", monospace; color: var(--muted); overflow-wrap: anywhere; }
 .broker-state { font-size: 13px; font-weight: 600; color: var(--ok); } .down .broker-state { color: var(--umin); }
-.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 10px; margin-bottom: 8px; }
+.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(170px, 1fr)); gap: 10px; margin-bottom: 8px; }
 .tile { border-radius: 8px; padding: 8px 10px; border: 1px solid var(--line); border-top: 5px solid var(--ok);
   background: var(--ok-bg); }
 .tile-head { display: flex; justify-content: space-between; align-items: baseline; gap: 6px; }
