@@ -126,7 +126,11 @@ export function follow(): void {
     render(JSON.parse((e as MessageEvent<string>).data) as PageSnapshot);
   });
   source.addEventListener("open", () => setLive(true));
-  source.addEventListener("error", () => setLive(false));
+  source.addEventListener("error", () => {
+    setLive(false);
+    // The browser retries a dropped stream itself, but not a refused one (503 at the cap): start again later.
+    if (source.readyState === EventSource.CLOSED) setTimeout(follow, 5_000);
+  });
 }
 
 export function startPage(): void {
