@@ -177,12 +177,6 @@ describe("status page in a browser", () => {
       victim,
       { timeout: 30_000 },
     );
-    await page.screenshot({ path: path.join(DOCS, "status-page-broker-down.png"), fullPage: true });
-    const phone = await browser!.context.newPage();
-    await phone.setViewportSize({ width: 390, height: 844 });
-    await phone.goto(`${service!.baseUrl}/`);
-    await phone.screenshot({ path: path.join(DOCS, "status-page-phone.png"), fullPage: true });
-    await phone.close();
 
     // The rule fires in the real Prometheus (after its 1 minute `for`).
     const firing = await waitUntil("KafkaBrokerUnreachable firing", 120_000, async () =>
@@ -191,6 +185,14 @@ describe("status page in a browser", () => {
     expect(firing.labels.severity).toBe("critical");
     const under = await prometheus!.query(`kafka_topic_partition_under_replicated_partition{partition="0"}`);
     expect(under.map((x) => x.value[1])).toEqual(["1"]);
+
+    // Screenshots once the cluster has settled in its new state, not the seconds after the kill.
+    await page.screenshot({ path: path.join(DOCS, "status-page-broker-down.png"), fullPage: true });
+    const phone = await browser!.context.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(`${service!.baseUrl}/`);
+    await phone.screenshot({ path: path.join(DOCS, "status-page-phone.png"), fullPage: true });
+    await phone.close();
 
     await cluster.startBroker(victim);
     await waitForHealth(service!.baseUrl, "200 after the restart", 90_000, (a) => a.status === 200);
