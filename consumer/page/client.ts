@@ -97,6 +97,11 @@ export function reasonsHtml(s: PageSnapshot): string {
   return `<ul class="reasons">${s.reasons.map((r) => `<li>${esc(r)}</li>`).join("")}</ul>`;
 }
 
+export function setAsOf(checkedAt: number): void {
+  const el = document.getElementById("asof");
+  if (el) el.textContent = `as of ${new Date(checkedAt).toLocaleTimeString("en-GB")}`;
+}
+
 export function render(s: PageSnapshot): void {
   const set = (id: string, html: string): void => {
     const el = document.getElementById(id);
@@ -107,8 +112,7 @@ export function render(s: PageSnapshot): void {
   set("brokers", brokersHtml(s));
   set("topics", topicsHtml(s));
   set("words", wordsHtml(s));
-  const asOf = document.getElementById("asof");
-  if (asOf) asOf.textContent = `as of ${new Date(s.checkedAt).toLocaleTimeString("en-GB")}`;
+  setAsOf(s.checkedAt);
   document.title = `${s.healthy ? "ok" : "NOT OK"} · Kafka cluster`;
 }
 
@@ -125,6 +129,7 @@ export function follow(): void {
     setLive(true);
     render(JSON.parse((e as MessageEvent<string>).data) as PageSnapshot);
   });
+  source.addEventListener("tick", (e) => setAsOf(Number((e as MessageEvent<string>).data)));
   source.addEventListener("open", () => setLive(true));
   source.addEventListener("error", () => {
     setLive(false);
@@ -151,6 +156,7 @@ export const CLIENT_FUNCTIONS: ReadonlyArray<(...args: never[]) => unknown> = [
   wordsHtml,
   statusHtml,
   reasonsHtml,
+  setAsOf,
   render,
   setLive,
   follow,

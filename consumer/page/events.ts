@@ -1,6 +1,7 @@
 // GET /events: the status page's server-sent events. Each client gets the
 // snapshot when it connects and again whenever it changes (checked every
-// `intervalMs`), with a comment line as heartbeat in between. An event stream
+// `intervalMs`), with a `tick` event (the report's time) as heartbeat in
+// between, so the page's "as of" stays current. An event stream
 // holds its connection for as long as the page is open, so the streams are
 // capped well below the server's connection limit (/health must always find
 // a place), and a client that stops reading is dropped rather than buffered.
@@ -37,7 +38,7 @@ export class EventHub<T extends Snapshot> {
     private readonly opts: EventHubOptions,
   ) {
     this.intervalMs = opts.intervalMs ?? 500;
-    this.heartbeatMs = opts.heartbeatMs ?? 10_000;
+    this.heartbeatMs = opts.heartbeatMs ?? 2_000;
     this.maxBufferedBytes = opts.maxBufferedBytes ?? 1024 * 1024;
   }
 
@@ -97,7 +98,7 @@ export class EventHub<T extends Snapshot> {
       this.send(newcomer, s);
     } else if (Date.now() - this.lastSent >= this.heartbeatMs) {
       this.lastSent = Date.now();
-      for (const res of this.clients) this.write(res, `: ${s.checkedAt}\n\n`);
+      for (const res of this.clients) this.write(res, `event: tick\ndata: ${s.checkedAt}\n\n`);
     }
   }
 

@@ -58,6 +58,9 @@ describe("status page in a browser, without a cluster", () => {
     await first.goto(url);
     await first.locator(".conn.live").waitFor({ timeout: 5_000 });
     expect(await first.locator(".bar .word").allTextContents()).toEqual(["kafka", "hello"]);
+    // Nothing changes, yet "as of" moves on with the heartbeat.
+    const asOf = await first.locator("#asof").textContent();
+    await first.waitForFunction((t) => document.getElementById("asof")!.textContent !== t, asOf, { timeout: 5_000 });
 
     const second = await browser.context.newPage();
     await second.goto(url);
