@@ -17,9 +17,9 @@ export function brokerCard(b: PageBroker): string {
   const badge = b.controller ? '<span class="badge">controller</span>' : "";
   return (
     `<div class="broker ${b.up ? "up" : "down"}" data-broker="${b.id}" data-up="${b.up}">` +
-    `<div class="broker-head"><span class="dot"></span><b>Broker ${b.id}</b>${badge}</div>` +
+    `<div class="broker-head"><span class="dot"></span><b>Broker ${b.id}</b></div>` +
     `<div class="host">${esc(b.host ?? "address unknown")}</div>` +
-    `<div class="broker-state">${b.up ? "up" : "down"}</div></div>`
+    `<div class="broker-state">${b.up ? "up" : "down"}${badge}</div></div>`
   );
 }
 

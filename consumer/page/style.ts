@@ -35,7 +35,7 @@ h3 { font-size: 16px; margin: 6px 0 10px; } h3 small { font-weight: 400; color: 
 .broker-head b { white-space: nowrap; }
 .dot { flex: none; width: 10px; height: 10px; border-radius: 50%; background: var(--ok); }
 .down .dot { background: var(--umin); }
-.badge { margin-left: auto; font-size: 11px; padding: 1px 7px; border-radius: 999px; background: #1d2433; color: #fff; }
+.badge { margin-left: 8px; font-weight: 400; font-size: 11px; padding: 1px 7px; border-radius: 999px; background: #1d2433; color: #fff; }
 .host { font: 13px ui-monospace, "DejaVu Sans Mono", monospace; color: var(--muted); overflow-wrap: anywhere; }
 .broker-state { font-size: 13px; font-weight: 600; color: var(--ok); } .down .broker-state { color: var(--umin); }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(170px, 1fr)); gap: 10px; margin-bottom: 8px; }
