@@ -43,6 +43,8 @@ export class AdminSource {
   private error: string | undefined;
   private brokers: number[] | null = null;
   private controller: number | null = null;
+  /** Every broker seen, with its last advertised address: a stopped one keeps it (the status page lists it as down). */
+  private readonly hosts = new Map<number, string>();
   private partitions: PartitionView[] = [];
   private topicErrors: Record<string, string> = {};
   private minIsr: Record<string, number> = {};
@@ -95,6 +97,10 @@ export class AdminSource {
     return this.minIsr;
   }
 
+  brokerHosts(): ReadonlyMap<number, string> {
+    return this.hosts;
+  }
+
   offsetsView(): OffsetsView {
     return this.offsets;
   }
@@ -125,6 +131,7 @@ export class AdminSource {
       );
       this.brokers = md.brokers.map((b) => b.nodeId).sort((a, b) => a - b);
       this.controller = md.controllerId >= 0 ? md.controllerId : null;
+      for (const b of md.brokers) this.hosts.set(b.nodeId, `${b.host}:${b.port}`);
       const partitions: PartitionView[] = [];
       const topicErrors: Record<string, string> = {};
       for (const t of md.topics) {

@@ -1,5 +1,6 @@
-// The service's HTTP endpoints: /health, /ready, /metrics, /stats; and the
-// limits that keep them answering under slow or many clients.
+// The service's HTTP endpoints: /health, /ready, /metrics, /stats, the status
+// page at / and its /events; and the limits that keep them answering under
+// slow or many clients.
 import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
@@ -9,7 +10,13 @@ export interface Endpoints {
   ready(): { ok: boolean; body: unknown };
   stats(query: URLSearchParams): { status: number; body: unknown };
   metrics(): Promise<{ contentType: string; text: string }>;
+  /** The status page's HTML. */
+  page?(): string;
+  /** Server-sent events for the page: takes over the response (see page/events.ts). */
+  events?(req: http.IncomingMessage, res: http.ServerResponse): void;
 }
+
+const ENDPOINTS = ["/", "/events", "/health", "/ready", "/metrics", "/stats"];
 
 export interface HttpLimits {
   /** Open connections at most; at the limit, the oldest connection not being answered is closed for the next. */
@@ -58,17 +65,20 @@ function route(endpoints: Endpoints, req: http.IncomingMessage, res: http.Server
         const s = endpoints.stats(new URLSearchParams(q < 0 ? "" : url.slice(q + 1)));
         return json(res, s.status, s.body);
       }
+      case "/":
+        if (!endpoints.page) break;
+        res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
+        return res.end(endpoints.page());
+      case "/events":
+        if (!endpoints.events) break;
+        return endpoints.events(req, res);
       case "/metrics": {
         const m = await endpoints.metrics();
         res.writeHead(200, { "content-type": m.contentType });
         return res.end(m.text);
       }
-      default:
-        return json(res, 404, {
-          error: `no such endpoint ${path.slice(0, 100)}`,
-          endpoints: ["/health", "/ready", "/metrics", "/stats"],
-        });
     }
+    return json(res, 404, { error: `no such endpoint ${path.slice(0, 100)}`, endpoints: ENDPOINTS });
   })().catch((err: unknown) => json(res, 500, { error: (err as Error).message }));
 }
 

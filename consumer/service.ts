@@ -6,6 +6,9 @@ import { AdminSource } from "./admin-source";
 import type { ServiceConfig } from "./config";
 import { evaluateHealth, evaluateReadiness, type HealthReport } from "./health";
 import { createHttpServer, DEFAULT_HTTP_LIMITS, listen, type Endpoints, type Shed } from "./http";
+import { EventHub } from "./page/events";
+import { renderPage } from "./page/html";
+import { pageSnapshot, type PageSnapshot } from "./page/model";
 import { createMetrics, type ServiceMetrics } from "./prometheus";
 import { parseStatsQuery, statsBody } from "./stats";
 import { WordCountStream } from "./stream";
@@ -72,8 +75,30 @@ function healthReporter(config: ServiceConfig, zk: ZkSource, admin: AdminSource,
   };
 }
 
-function endpoints(report: () => HealthReport, stream: WordCountStream, metrics: ServiceMetrics): Endpoints {
+/** The status page's snapshot, from the same health report as /health. */
+function pageSource(config: ServiceConfig, report: () => HealthReport, admin: AdminSource, stream: WordCountStream) {
+  return (): PageSnapshot =>
+    pageSnapshot({
+      report: report(),
+      topics: config.topics,
+      group: config.groupId,
+      hosts: admin.brokerHosts(),
+      windows: stream.history.latest(),
+    });
+}
+
+interface Parts {
+  readonly report: () => HealthReport;
+  readonly stream: WordCountStream;
+  readonly metrics: ServiceMetrics;
+  readonly page: () => PageSnapshot;
+  readonly hub: EventHub<PageSnapshot>;
+}
+
+function endpoints({ report, stream, metrics, page, hub }: Parts): Endpoints {
   return {
+    page: () => renderPage(page()),
+    events: (req, res) => hub.handle(req, res),
     health: () => {
       const { disagreementsSince: _memory, ...r } = report();
       const body = { status: r.healthy ? "ok" : "unhealthy", ...r, checkedAt: new Date(r.checkedAt).toISOString() };
@@ -122,8 +147,11 @@ export function createService({ config, kafka, logger }: ServiceDeps): Service {
     onWindow: (w) => metrics.windowClosed(w),
     onCommitFailure: () => metrics.commitFailed(),
   });
+  const page = pageSource(config, report, admin, stream);
+  // Event streams hold their connections: at most a quarter of them, so /health always finds a place.
+  const hub = new EventHub(page, { maxClients: Math.max(1, Math.floor(config.httpMaxConnections / 4)) });
   const server = createHttpServer(
-    endpoints(report, stream, metrics),
+    endpoints({ report, stream, metrics, page, hub }),
     { ...DEFAULT_HTTP_LIMITS, maxConnections: config.httpMaxConnections },
     shedLogger(logger.child({ part: "http" })),
   );
@@ -142,6 +170,7 @@ export function createService({ config, kafka, logger }: ServiceDeps): Service {
     },
     async stop() {
       clearInterval(watchdog);
+      hub.close();
       await stream.stop();
       zk.close();
       await admin.close();
