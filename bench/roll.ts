@@ -11,7 +11,7 @@ import { missingFromTopic, startAvailabilityProbe, type AvailabilityReport } fro
 import { pulumiRunner, stageProject, type PulumiRunner } from "../support/pulumi";
 import { printTable, summarize } from "./table";
 
-const ADDRESSES = ["127.0.51.1", "127.0.51.2", "127.0.51.3"];
+const ADDRESSES = ["127.0.53.1", "127.0.53.2", "127.0.53.3"];
 const BOOTSTRAP = ADDRESSES.map((a) => `${a}:9092`).join(",");
 const ZOOKEEPER = ADDRESSES.map((a) => `${a}:2181`).join(",");
 const MODES = ["rolling", "all-at-once"] as const;
