@@ -16,12 +16,12 @@ import { startSshHosts, type SshHosts } from "../../support/sshd";
 const ADDRESS = "127.0.34.1";
 let ssh: SshHosts;
 let root: string;
-let connection: { host: string; port: number; user: string; privateKey: string };
+let connection: { host: string; port: number; user: string; privateKey: string; hostKey: string };
 
 beforeAll(async () => {
   ssh = await startSshHosts({ addresses: [ADDRESS], port: 2234 });
   const h = ssh.hosts[0]!;
-  connection = { host: h.address, port: h.port, user: h.user, privateKey: h.privateKey };
+  connection = { host: h.address, port: h.port, user: h.user, privateKey: h.privateKey, hostKey: h.hostKey };
   root = fs.mkdtempSync(path.join(os.tmpdir(), "ssh-data-dirs-"));
 }, 60_000);
 afterAll(async () => {
