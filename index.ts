@@ -6,6 +6,7 @@ const outputs = runProgram();
 
 export const target = outputs.target;
 export const healthUrl = outputs.healthUrl;
+export const prometheusUrl = outputs.prometheusUrl;
 export const bootstrapServers = outputs.bootstrapServers;
 export const zookeeperConnect = outputs.zookeeperConnect;
 export const brokers = outputs.brokers;

@@ -11,7 +11,9 @@ import { SAFE_BROKER_SETTINGS } from "../infra/render";
 import { declareTopics, type TopicDeclaration } from "../topics/declare";
 import { topicSpecProblems } from "../topics/spec";
 import { parseConsumer, placeConsumer, type ConsumerPlan } from "./consumer-plan";
+import { parseMonitoring, placeMonitoring, type PrometheusPlan } from "./monitoring-plan";
 import { passphraseProblem } from "./passphrase";
+import { missingPrometheus, prometheusBinary } from "./prometheus";
 
 export const NAMESPACE = "kafka-cluster";
 const KEYS = [
@@ -27,6 +29,7 @@ const KEYS = [
   "moveData",
   "topics",
   "consumer",
+  "monitoring",
   "docker",
 ] as const;
 const STRING_KEYS: ReadonlySet<string> = new Set(["target", "dataDir", "serviceManager", "restarts"]);
@@ -38,6 +41,8 @@ export interface StackSettings {
   readonly privateKeys: Record<string, pulumi.Output<string>>;
   /** Where the consumer service runs; undefined when it does not. */
   readonly consumer: ConsumerPlan | undefined;
+  /** Where Prometheus runs (`monitoring.prometheus`); undefined when it does not. */
+  readonly prometheus: PrometheusPlan | undefined;
 }
 
 export type ValidatedStack =
@@ -71,7 +76,7 @@ function topicProblemsOnPlan(topics: readonly TopicDeclaration[], plan: ClusterP
  * the cluster plan run once it is valid.
  */
 export function validateStack(raw: Record<string, unknown>, ctx: PlanContext & { namespace: string }): ValidatedStack {
-  const { topics: rawTopics, consumer: rawConsumer, ...clusterRaw } = raw;
+  const { topics: rawTopics, consumer: rawConsumer, monitoring: rawMonitoring, ...clusterRaw } = raw;
   const { plan, problems } = planProblems(clusterRaw, ctx);
   const declared = declareTopics(rawTopics, ctx.namespace);
   problems.push(...declared.problems);
@@ -79,9 +84,22 @@ export function validateStack(raw: Record<string, unknown>, ctx: PlanContext & {
   const parsed = parseConsumer(rawConsumer, ctx.namespace);
   const consumer = parsed.config && plan ? placeConsumer(parsed.config, plan, ctx.namespace) : undefined;
   problems.push(...parsed.problems, ...(consumer?.problems ?? []));
+  const monitoring = parseMonitoring(rawMonitoring, ctx.namespace);
+  const placed =
+    monitoring.config && plan && consumer?.problems.length === 0
+      ? placeMonitoring(monitoring.config, plan, consumer.consumer, ctx.namespace)
+      : undefined;
+  problems.push(...monitoring.problems, ...(placed?.problems ?? []));
   const warnings = [...declared.warnings, ...(plan ? planWarnings(plan, ctx.namespace) : [])];
   if (problems.length > 0 || !plan) return { ok: false, problems, warnings };
-  return { ok: true, plan, topics: declared.topics, consumer: consumer?.consumer, warnings };
+  return {
+    ok: true,
+    plan,
+    topics: declared.topics,
+    consumer: consumer?.consumer,
+    prometheus: placed?.prometheus,
+    warnings,
+  };
 }
 
 /** The project's keys from the stack config, JSON values parsed. */
@@ -130,5 +148,8 @@ export function loadStackSettings(): StackSettings {
   });
   for (const w of result.warnings) void pulumi.log.warn(w);
   if (!result.ok) throw new pulumi.RunError(formatProblems(result.problems));
-  return { plan: result.plan, topics: result.topics, privateKeys: privateKeysOf(raw.hosts), consumer: result.consumer };
+  const missing = result.prometheus ? missingPrometheus(prometheusBinary()) : undefined;
+  if (missing) throw new pulumi.RunError(missing);
+  const { plan, topics, consumer, prometheus } = result;
+  return { plan, topics, privateKeys: privateKeysOf(raw.hosts), consumer, prometheus };
 }

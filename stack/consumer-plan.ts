@@ -61,7 +61,7 @@ export function parseConsumer(
 }
 
 /** Ports the plan already uses on `host`, with what uses them. */
-function portsTaken(plan: ClusterPlan, host: PlannedHost): Array<readonly [number, string]> {
+export function portsTaken(plan: ClusterPlan, host: PlannedHost): Array<readonly [number, string]> {
   return [
     ...plan.brokers.filter((b) => b.address === host.address).map((b) => [b.port, `broker ${b.id}`] as const),
     ...plan.zookeeper

@@ -7,6 +7,7 @@ import { KafkaTopic } from "../topics/resource";
 import { loadStackSettings } from "./config";
 import type { TopicDeclaration } from "../topics/declare";
 import { ConsumerService } from "./consumer-service";
+import { Prometheus } from "./prometheus";
 
 /** One declared topic as the stack outputs it. */
 export interface TopicOutput {
@@ -19,6 +20,8 @@ export interface TopicOutput {
 export interface ProgramOutputs {
   readonly target: TargetKind;
   readonly healthUrl: pulumi.Output<string | undefined> | undefined;
+  /** Set when the stack runs Prometheus (`monitoring.prometheus`). */
+  readonly prometheusUrl: pulumi.Output<string> | undefined;
   readonly bootstrapServers: pulumi.Output<string>;
   readonly zookeeperConnect: pulumi.Output<string>;
   readonly brokers: pulumi.Output<BrokerOutput[]>;
@@ -60,7 +63,7 @@ function topicSummary(declared: readonly KafkaTopic[]): pulumi.Output<Record<str
 
 /** Reads the stack config (failing on any problem) and declares every resource. */
 export function runProgram(): ProgramOutputs {
-  const { plan, topics, privateKeys, consumer } = loadStackSettings();
+  const { plan, topics, privateKeys, consumer, prometheus } = loadStackSettings();
   const cluster = new KafkaCluster("kafka", { plan, privateKeys });
   const declared = topics.map((t) => declareTopic(t, cluster));
   const consumerService = consumer
@@ -72,9 +75,14 @@ export function runProgram(): ProgramOutputs {
         dependsOn: [cluster.ready, ...declared],
       })
     : undefined;
+  const monitoring =
+    prometheus && consumerService
+      ? new Prometheus("prometheus", { plan, prometheus, stackId: cluster.stackId, dependsOn: [consumerService] })
+      : undefined;
   return {
     target: plan.target,
     healthUrl: consumerService?.healthUrl,
+    prometheusUrl: monitoring?.url,
     bootstrapServers: cluster.bootstrapServers,
     zookeeperConnect: cluster.zookeeperConnect,
     brokers: cluster.brokers,

@@ -71,6 +71,7 @@ const PROJECT_ENTRIES = [
   "infra",
   "topics",
   "consumer",
+  "monitoring",
   "toolchain.json",
   "package.json",
   "tsconfig.json",

@@ -124,6 +124,8 @@ export class DockerTarget implements Target {
     const resource = this.names(spec).resource;
     if (spec.role === "zookeeper") return zookeeperContainer(this.plan, spec.node, resource);
     if (spec.role === "broker") return brokerContainer(this.plan, spec.broker, resource);
+    // The stack config refuses it first (stack/monitoring-plan.ts); this guards other callers.
+    if (spec.role === "program") throw new pulumi.RunError(`${spec.program}: the docker target runs no programs yet`);
     return serviceContainer(this.plan, spec, resource);
   }
 

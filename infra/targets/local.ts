@@ -15,7 +15,7 @@ import { RESTART_KEYS } from "./process-spec";
 import type { ChangeEffect, PlaceOptions, ProcessNames, ProcessSpec, Target, TargetScope } from "./target";
 
 /** How long each process gets to become ready. */
-const READY_TIMEOUT_MS = { zookeeper: 60_000, broker: 120_000, service: 60_000 } as const;
+const READY_TIMEOUT_MS = { zookeeper: 60_000, broker: 120_000, service: 60_000, program: 60_000 } as const;
 
 export class LocalTarget implements Target {
   readonly kind = "local" as const;
@@ -44,7 +44,8 @@ export class LocalTarget implements Target {
   }
 
   place(spec: ProcessSpec, opts: PlaceOptions = {}): LocalProcess {
-    // A service runs on the Node.js running this program (24, from the project's dev dependencies).
+    // A service runs on the Node.js running this program (24, from the project's dev dependencies);
+    // a program (Prometheus) on what this machine has installed.
     const inputs = hostProcess(this.plan, spec, { libsDir: this.libsDir, node: process.execPath });
     const stackId = this.scope.stackId === undefined ? {} : { stackId: this.scope.stackId };
     const dataName = dataResourceNameOf(this.scope.name, spec);

@@ -6,6 +6,7 @@ import type { ProcessSpec } from "./target";
 
 /** What the host calls the process's program: `zookeeper`, `kafka` or the service's name. */
 export function programOf(spec: ProcessSpec): string {
+  if (spec.role === "program") return spec.program;
   return spec.role === "zookeeper" ? "zookeeper" : spec.role === "broker" ? "kafka" : spec.service;
 }
 
@@ -19,6 +20,7 @@ export function processLabel(spec: ProcessSpec): string {
   const host = hostNameOf(spec);
   if (spec.role === "zookeeper") return `${host} zookeeper (myid ${spec.node.id})`;
   if (spec.role === "broker") return `${host} kafka broker ${spec.broker.id}`;
+  if (spec.role === "program") return `${host} ${spec.program}`;
   return `${host} ${spec.service} service`;
 }
 
@@ -26,6 +28,7 @@ export function processLabel(spec: ProcessSpec): string {
 export function workDirOf(dataDir: string, spec: ProcessSpec): string {
   const host = hostNameOf(spec);
   if (spec.role === "service") return path.posix.join(dataDir, host, spec.service);
+  if (spec.role === "program") return path.posix.join(dataDir, host, spec.program);
   return path.posix.join(dataDir, host, "run", programOf(spec));
 }
 
@@ -53,5 +56,5 @@ export function resourceNameOf(scope: string, spec: ProcessSpec, serviceSuffix: 
 
 /** A ZooKeeper node's or broker's data directory (local, ssh): `<scope>-zookeeper-<myid>-data`, `<scope>-broker-<id>-data`. */
 export function dataResourceNameOf(scope: string, spec: ProcessSpec): string | undefined {
-  return spec.role === "service" ? undefined : `${resourceNameOf(scope, spec, "")}-data`;
+  return spec.role === "service" || spec.role === "program" ? undefined : `${resourceNameOf(scope, spec, "")}-data`;
 }

@@ -11,7 +11,7 @@ import { rollSpecOf } from "../roll/spec";
 import { processLabel, workDirOf } from "./names";
 import type { ProcessInputs } from "./process-spec";
 import type { Readiness } from "./readiness";
-import type { ProcessSpec, ServiceSpec } from "./target";
+import type { ProcessSpec, ProgramSpec, ServiceSpec } from "./target";
 
 export interface ProcessFiles {
   /** Holds config, pid file and process output. */
@@ -99,6 +99,15 @@ export function serviceProcess(plan: ClusterPlan, spec: ServiceSpec, node: strin
   };
 }
 
+/** An installed program, its files rendered into its work directory. */
+export function programProcess(plan: ClusterPlan, spec: ProgramSpec): ProcessFiles {
+  const workDir = workDirOf(plan.dataDir, spec);
+  const files = Object.fromEntries(
+    Object.entries(spec.files(workDir)).map(([name, content]) => [path.posix.join(workDir, name), content]),
+  );
+  return { workDir, files, command: spec.command, args: spec.args(workDir) };
+}
+
 function readinessOf(plan: ClusterPlan, spec: ProcessSpec): Readiness {
   switch (spec.role) {
     case "zookeeper":
@@ -106,6 +115,7 @@ function readinessOf(plan: ClusterPlan, spec: ProcessSpec): Readiness {
     case "broker":
       return { kind: "zk-broker", zookeeperConnect: plan.zookeeperConnect, brokerId: spec.broker.id };
     case "service":
+    case "program":
       return { kind: "tcp", host: spec.host.address, port: spec.port };
   }
 }
@@ -118,6 +128,7 @@ function listensOf(spec: ProcessSpec): ProcessInputs["listens"] {
     case "broker":
       return [{ host: spec.broker.address, port: spec.broker.port }];
     case "service":
+    case "program":
       return [{ host: spec.host.address, port: spec.port }];
   }
 }
@@ -136,7 +147,9 @@ export function hostProcess(plan: ClusterPlan, spec: ProcessSpec, runtime: HostR
       ? zookeeperProcess(plan, spec.node, requireLibs(runtime, spec))
       : spec.role === "broker"
         ? brokerProcess(plan, spec.broker, requireLibs(runtime, spec))
-        : serviceProcess(plan, spec, runtime.node);
+        : spec.role === "service"
+          ? serviceProcess(plan, spec, runtime.node)
+          : programProcess(plan, spec);
   const dirs = spec.role === "zookeeper" ? [spec.node.dataDir] : spec.role === "broker" ? [spec.broker.logDir] : [];
   const roll = rollSpecOf(
     plan,

@@ -80,6 +80,8 @@ export class SshTarget implements Target {
   }
 
   place(spec: ProcessSpec, opts: PlaceOptions = {}): RemoteProcess {
+    // The stack config refuses it first (stack/monitoring-plan.ts); this guards other callers.
+    if (spec.role === "program") throw new pulumi.RunError(`${spec.program}: the ssh target runs no programs yet`);
     const host = this.host(hostNameOf(spec));
     const installed = spec.role === "service" ? undefined : this.installed.get(host.name);
     const runs = spec.role === "service" ? `the ${spec.service} service` : "Kafka";

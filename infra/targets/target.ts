@@ -33,11 +33,32 @@ export interface ServiceSpec {
   readonly env: (at: ServiceEndpoints) => Record<string, string>;
 }
 
-/** One process to place: a ZooKeeper node or broker of the plan, or a service. */
+/**
+ * Any other program already installed on the host (e.g. Prometheus), run
+ * with files rendered into its work directory. Supported on the local
+ * target only so far.
+ */
+export interface ProgramSpec {
+  readonly role: "program";
+  /** Names its directory and label, e.g. `prometheus`. */
+  readonly program: string;
+  readonly host: PlannedHost;
+  /** It is ready once this port on the host's address accepts connections (and ours holds it). */
+  readonly port: number;
+  /** The executable's absolute path. */
+  readonly command: string;
+  /** Its arguments given its work directory; the last one must identify it (its config file). */
+  readonly args: (workDir: string) => string[];
+  /** Files written before start, by path relative to its work directory. */
+  readonly files: (workDir: string) => Record<string, FileContent>;
+}
+
+/** One process to place: a ZooKeeper node or broker of the plan, a service or a program. */
 export type ProcessSpec =
   | { readonly role: "zookeeper"; readonly node: PlannedZooKeeperNode }
   | { readonly role: "broker"; readonly broker: PlannedBroker }
-  | ServiceSpec;
+  | ServiceSpec
+  | ProgramSpec;
 
 export type ProcessRole = ProcessSpec["role"];
 
