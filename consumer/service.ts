@@ -49,13 +49,16 @@ function sources(config: ServiceConfig, kafka: Kafka, logger: Logger): { zk: ZkS
 }
 
 /**
- * Probes every broker ZooKeeper registered (its advertised address; the admin
- * API's fills in before ZooKeeper is read), and keeps probing one that
- * unregistered at its last address, so the dead broker is named.
+ * Probes every broker ZooKeeper registered, and keeps probing one that
+ * unregistered at its last address, so the dead broker is named. The address
+ * is the one the brokers advertise on the listener the service's own
+ * metadata requests use (on docker the PLAINTEXT one ZooKeeper shows first is
+ * inside the containers' network); ZooKeeper's fills in for a broker that
+ * metadata never listed.
  */
 function brokerProbe(config: ServiceConfig, zk: ZkSource, admin: AdminSource, logger: Logger): BrokerProbe {
   return new BrokerProbe({
-    targets: () => new Map([...admin.brokerHosts(), ...zk.brokerAddresses()]),
+    targets: () => new Map([...zk.brokerAddresses(), ...admin.brokerHosts()]),
     intervalMs: config.probeIntervalMs,
     timeoutMs: config.probeTimeoutMs,
     clientId: config.clientId,
