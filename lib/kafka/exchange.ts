@@ -65,7 +65,12 @@ export function exchange<T>(x: Exchange<T>): Promise<T> {
       else resolve(value as T);
     };
     const fail = (reason: RequestFailure, message: string) => settle(new KafkaRequestError(reason, message, connected));
-    const timer = setTimeout(() => fail("timeout", `${where} timed out after ${x.timeoutMs} ms`), x.timeoutMs);
+    // Timers run before I/O in an event-loop turn: after a stall of this process, an answer that arrived in
+    // time is read first (setImmediate runs after the I/O poll), so our own pause is not the broker's fault.
+    const timer = setTimeout(
+      () => setImmediate(() => fail("timeout", `${where} timed out after ${x.timeoutMs} ms`)),
+      x.timeoutMs,
+    );
     socket.on("error", (err) => fail("connection", `${where}: ${err.message}`));
     socket.once("close", () =>
       fail("closed", `${where}: the broker closed the connection after ${received} bytes, before a whole answer`),

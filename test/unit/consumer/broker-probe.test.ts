@@ -231,3 +231,15 @@ describe("BrokerProbe against real sockets", () => {
     expect(v.reason).toMatch(/^bad api-versions answer from 127\.0\.0\.1:\d+: correlation id/);
   });
 });
+
+describe("a stall of the prober itself", () => {
+  it("an answer that arrived before the deadline's timer ran still counts", async () => {
+    const port = await listen((s, id) => {
+      s.write(apiVersionsAnswer(id));
+      // The answer is on its way; now this whole process stalls past the client's deadline.
+      const until = Date.now() + 300;
+      while (Date.now() < until);
+    });
+    await expect(requestApiVersions("127.0.0.1", port, "t", 150)).resolves.toBe(0);
+  });
+});
