@@ -49,6 +49,9 @@ const schema = z.object({
   STALE_AFTER_MS: int(100, 3_600_000).default(10_000),
   DISAGREEMENT_GRACE_MS: int(0, 3_600_000).default(5_000),
   ZK_SESSION_TIMEOUT_MS: int(1_000, 600_000).default(6_000),
+  // The direct broker probe: a probe starts every interval (one in flight per broker), each fails after the timeout.
+  PROBE_INTERVAL_MS: int(50, 60_000).default(250),
+  PROBE_TIMEOUT_MS: int(50, 60_000).default(750),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -76,6 +79,10 @@ export interface ServiceConfig {
   readonly staleAfterMs: number;
   readonly disagreementGraceMs: number;
   readonly zkSessionTimeoutMs: number;
+  /** How often each broker is probed directly (consumer/broker-probe.ts). */
+  readonly probeIntervalMs: number;
+  /** A probe without an answer by then fails: the broker is reported unreachable. */
+  readonly probeTimeoutMs: number;
   readonly logLevel: string;
 }
 
@@ -129,6 +136,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
     staleAfterMs: c.STALE_AFTER_MS,
     disagreementGraceMs: c.DISAGREEMENT_GRACE_MS,
     zkSessionTimeoutMs: c.ZK_SESSION_TIMEOUT_MS,
+    probeIntervalMs: c.PROBE_INTERVAL_MS,
+    probeTimeoutMs: c.PROBE_TIMEOUT_MS,
     logLevel: c.LOG_LEVEL,
   };
 }

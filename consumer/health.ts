@@ -1,6 +1,8 @@
 // The health model: a pure function from what the two sources (ZooKeeper
 // watches and the Kafka admin API) last saw to a verdict per partition and for
 // the cluster. The watchers and pollers only feed it.
+import { brokersHealth, type BrokerHealth } from "./broker-health";
+import type { BrokerReachability } from "./broker-probe";
 
 export const PARTITION_STATES = [
   "offline",
@@ -62,6 +64,8 @@ export interface HealthInput {
   readonly lag: Readonly<Record<string, number | null>>;
   /** Disagreement key -> when it was first seen; from the previous evaluation. */
   readonly disagreementsSince: ReadonlyMap<string, number>;
+  /** The direct probe's view of each broker (consumer/broker-probe.ts); none without a probe. */
+  readonly probes?: readonly BrokerReachability[];
 }
 
 export interface PartitionHealth extends PartitionView {
@@ -99,6 +103,8 @@ export interface HealthReport {
     readonly expectedBrokers: number;
     readonly controller: number | null;
     readonly sources: Record<SourceName, SourceHealth>;
+    /** Every broker known, registered or not, and whether the direct probe reaches it. */
+    readonly brokers: BrokerHealth[];
   };
   readonly partitions: PartitionHealth[];
   readonly disagreements: Disagreement[];
@@ -261,6 +267,7 @@ export function evaluateHealth(input: HealthInput): HealthReport {
   ];
   order.sort(([an], [bn]) => Number(sources[an].stale) - Number(sources[bn].stale));
   const { liveBrokers, controller } = clusterFacts(input, order, reasons);
+  const brokers = brokersHealth(liveBrokers, input.probes ?? [], reasons);
   const partitions = input.topics.flatMap((topic) => topicHealth(input, topic, order, liveBrokers, reasons));
   const stale = sources.zookeeper.stale || sources.admin.stale;
   const none: Disagreements = { disagreements: [], disagreementsSince: new Map() };
@@ -271,7 +278,7 @@ export function evaluateHealth(input: HealthInput): HealthReport {
     stale,
     checkedAt: now,
     reasons,
-    cluster: { liveBrokers, expectedBrokers: input.expectedBrokers, controller, sources },
+    cluster: { liveBrokers, expectedBrokers: input.expectedBrokers, controller, sources, brokers },
     partitions,
     disagreements,
     disagreementsSince,

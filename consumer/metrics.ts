@@ -59,6 +59,11 @@ export const OWN = {
   healthy: m("kafka_health_healthy", "1 when /health answers 200."),
   expectedBrokers: m("kafka_health_expected_brokers", "Brokers the cluster should have."),
   controller: m("kafka_health_controller", "Broker id of the active controller (-1 when none)."),
+  brokerReachable: m(
+    "kafka_health_broker_reachable",
+    "1 if the broker answered the service's direct probe (TCP and ApiVersions), 0 if its last probe failed.",
+    ["broker"],
+  ),
   sourceStale: m("kafka_health_source_stale", "1 while a source's data is stale.", ["source"]),
   sourceAge: m("kafka_health_source_age_seconds", "Seconds since a source's data was last known current.", ["source"]),
   disagreements: m(

@@ -40,6 +40,7 @@ const GAUGES = {
   healthy: OWN.healthy,
   expected: OWN.expectedBrokers,
   controller: OWN.controller,
+  reachable: OWN.brokerReachable,
   stale: OWN.sourceStale,
   age: OWN.sourceAge,
   disagreements: OWN.disagreements,
@@ -72,6 +73,7 @@ const RESET_EACH_SCRAPE: ReadonlyArray<keyof Gauges> = [
   "offline",
   "state",
   "controller",
+  "reachable",
   "stale",
   "age",
 ];
@@ -88,6 +90,8 @@ function updateCluster(g: Gauges, r: HealthReport): void {
   g.controller.set(r.cluster.controller ?? -1);
   g.healthy.set(r.healthy ? 1 : 0);
   g.disagreements.set(r.disagreements.filter((d) => d.reported).length);
+  for (const b of r.cluster.brokers)
+    if (b.reachable !== null) g.reachable.set({ broker: String(b.id) }, b.reachable ? 1 : 0);
   for (const [name, s] of Object.entries(r.cluster.sources)) {
     g.stale.set({ source: name }, s.stale ? 1 : 0);
     if (s.ageMs !== null) g.age.set({ source: name }, s.ageMs / 1000);

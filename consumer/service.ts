@@ -3,6 +3,7 @@
 import type { Kafka } from "kafkajs";
 import type { Logger } from "pino";
 import { AdminSource } from "./admin-source";
+import { BrokerProbe } from "./broker-probe";
 import type { ServiceConfig } from "./config";
 import { evaluateHealth, evaluateReadiness, type HealthReport } from "./health";
 import { createHttpServer, DEFAULT_HTTP_LIMITS, listen, type Endpoints, type Shed } from "./http";
@@ -47,8 +48,33 @@ function sources(config: ServiceConfig, kafka: Kafka, logger: Logger): { zk: ZkS
   return { zk, admin };
 }
 
-/** Evaluates health from both sources' current views; logs when the verdict changes. */
-function healthReporter(config: ServiceConfig, zk: ZkSource, admin: AdminSource, logger: Logger): () => HealthReport {
+/**
+ * Probes every broker ZooKeeper registered, and keeps probing one that
+ * unregistered at its last address, so the dead broker is named. The address
+ * is the one the brokers advertise on the listener the service's own
+ * metadata requests use (on docker the PLAINTEXT one ZooKeeper shows first is
+ * inside the containers' network); ZooKeeper's fills in for a broker that
+ * metadata never listed.
+ */
+function brokerProbe(config: ServiceConfig, zk: ZkSource, admin: AdminSource, logger: Logger): BrokerProbe {
+  return new BrokerProbe({
+    targets: () => new Map([...zk.brokerAddresses(), ...admin.brokerHosts()]),
+    intervalMs: config.probeIntervalMs,
+    timeoutMs: config.probeTimeoutMs,
+    clientId: config.clientId,
+    onChange: (b) =>
+      b.reachable
+        ? logger.info({ broker: b.id, address: b.address }, "broker reachable")
+        : logger.warn({ broker: b.id, address: b.address, reason: b.reason }, "broker unreachable"),
+  });
+}
+
+/** Evaluates health from both sources' current views and the probe's; logs when the verdict changes. */
+function healthReporter(
+  config: ServiceConfig,
+  { zk, admin, probe }: { zk: ZkSource; admin: AdminSource; probe: BrokerProbe },
+  logger: Logger,
+): () => HealthReport {
   let disagreementsSince = new Map<string, number>();
   let lastVerdict = "";
   return () => {
@@ -63,6 +89,7 @@ function healthReporter(config: ServiceConfig, zk: ZkSource, admin: AdminSource,
       minIsr: admin.minInsyncReplicas(),
       lag: admin.offsetsView().lag,
       disagreementsSince,
+      probes: probe.view(),
     });
     disagreementsSince = r.disagreementsSince;
     const verdict = JSON.stringify(r.reasons);
@@ -133,7 +160,8 @@ function shedLogger(logger: Logger): (why: Shed) => void {
 
 export function createService({ config, kafka, logger }: ServiceDeps): Service {
   const { zk, admin } = sources(config, kafka, logger);
-  const report = healthReporter(config, zk, admin, logger);
+  const probe = brokerProbe(config, zk, admin, logger.child({ part: "probe" }));
+  const report = healthReporter(config, { zk, admin, probe }, logger);
   const metrics = createMetrics({ groupId: config.groupId, report, offsets: () => admin.offsetsView() });
   const stream = new WordCountStream({
     kafka,
@@ -164,6 +192,7 @@ export function createService({ config, kafka, logger }: ServiceDeps): Service {
       logger.info({ host: addr.address, port: addr.port }, "http listening");
       zk.start();
       admin.start();
+      probe.start();
       watchdog = setInterval(report, 1_000);
       stream.start();
       return { host: addr.address, port: addr.port };
@@ -171,6 +200,7 @@ export function createService({ config, kafka, logger }: ServiceDeps): Service {
     async stop() {
       clearInterval(watchdog);
       hub.close();
+      probe.stop();
       await stream.stop();
       zk.close();
       await admin.close();

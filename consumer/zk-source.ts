@@ -17,6 +17,20 @@ export interface ZkSourceOptions {
   readonly onChange?: (what: string) => void;
 }
 
+/** The parts of a broker's /brokers/ids/<id> znode that say where it listens. */
+interface BrokerRegistration {
+  readonly host?: string | null;
+  readonly port?: number;
+  readonly endpoints?: readonly string[];
+}
+
+/** host:port from a registration: its PLAINTEXT host and port, else its first endpoint (LISTENER://host:port). */
+export function registeredAddress(r: BrokerRegistration): string | null {
+  if (r.host && r.port && r.port > 0) return `${r.host}:${r.port}`;
+  const m = /^[^:]+:\/\/(.*:\d+)$/.exec(r.endpoints?.[0] ?? "");
+  return m?.[1] ?? null;
+}
+
 interface TopicState {
   replicas: Map<number, number[]> | null;
   error: string | undefined;
@@ -31,6 +45,8 @@ export class ZkSource {
   private asOf: number | null = null;
   private lastError: string | undefined;
   private brokers: number[] | null = null;
+  /** Every broker registered in this process's lifetime, with its last advertised host:port (kept after it unregisters). */
+  private readonly addresses = new Map<number, string>();
   private controller: number | null = null;
   private readonly topics = new Map<string, TopicState>();
   private expiryTimer: NodeJS.Timeout | undefined;
@@ -72,6 +88,11 @@ export class ZkSource {
       topicErrors,
       error: this.lastError,
     };
+  }
+
+  /** Broker id -> host:port, from each registration ever read. */
+  brokerAddresses(): ReadonlyMap<number, string> {
+    return this.addresses;
   }
 
   /** A fresh client and session; everything is read again with new watches. */
@@ -162,6 +183,15 @@ export class ZkSource {
     if (!current()) return;
     this.brokers = (ids ?? []).map(Number).sort((a, b) => a - b);
     this.opts.onChange?.("brokers");
+    // Every change re-reads them all (a few small reads, rarely): a broker back from a restart may listen elsewhere.
+    await Promise.all(this.brokers.map((id) => this.readAddress(client, id)));
+  }
+
+  /** One registration's address; a failed read keeps the last one (the next change reads it again). */
+  private async readAddress(client: ZkClient, id: number): Promise<void> {
+    const r = await getJson<BrokerRegistration>(client, `/brokers/ids/${id}`).catch(() => null);
+    const address = r ? registeredAddress(r) : null;
+    if (address) this.addresses.set(id, address);
   }
 
   private async readController(client: ZkClient, current: () => boolean): Promise<void> {

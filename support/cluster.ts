@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import type { PropertyValue } from "../infra/render";
 import { fetchRawMetadata } from "../lib/kafka/raw-metadata";
 import { done, notYet, pollUntil } from "../lib/poll";
+import { killGroup } from "./exit-cleanup";
 import { connectZk, readBrokerRegistrations, type BrokerRegistrations, type ZkClient } from "../lib/zookeeper/client";
 import {
   BROKER_IDS,
@@ -47,6 +48,8 @@ export interface TestCluster {
   readonly startupMs: number;
   /** Sends a signal to one broker and waits for it to exit. */
   stopBroker(id: number, signal?: NodeJS.Signals): Promise<void>;
+  /** Sends a signal to one broker's process group and returns at once (SIGSTOP/SIGCONT: a hung broker). */
+  signalBroker(id: number, signal: NodeJS.Signals): void;
   /** Starts a stopped broker again and waits until ZooKeeper lists it. */
   startBroker(id: number, timeoutMs?: number): Promise<void>;
   /** Sends a signal to ZooKeeper and waits for it to exit; brokers keep running. */
@@ -194,6 +197,10 @@ function clusterHandle(layout: Layout, members: Members, stop: () => Promise<voi
     dir: layout.dir,
     startupMs,
     stopBroker: (id, signal = "SIGTERM") => stopMember(brokerNamed(id), signal, 15_000),
+    signalBroker: (id, signal) => {
+      const child = brokerNamed(id).child;
+      if (child) killGroup(child, signal);
+    },
     startBroker: async (id, timeoutMs = 60_000) => {
       const m = brokerNamed(id);
       if (isRunning(m)) return;

@@ -15,11 +15,15 @@ export function stateLabel(state: string): string {
 
 export function brokerCard(b: PageBroker): string {
   const badge = b.controller ? '<span class="badge">controller</span>' : "";
+  // Registered but not answering the direct probe: red before ZooKeeper notices.
+  const lost = b.reachable === false;
+  const reach = b.reachable === undefined ? "" : ` data-reachable="${b.reachable}"`;
+  const title = lost ? ` title="unreachable: ${esc(b.unreachableReason ?? "no answer")}"` : "";
   return (
-    `<div class="broker ${b.up ? "up" : "down"}" data-broker="${b.id}" data-up="${b.up}">` +
+    `<div class="broker ${b.up && !lost ? "up" : "down"}" data-broker="${b.id}" data-up="${b.up}"${reach}${title}>` +
     `<div class="broker-head"><span class="dot"></span><b>Broker ${b.id}</b></div>` +
     `<div class="host">${esc(b.host ?? "address unknown")}</div>` +
-    `<div class="broker-state">${b.up ? "up" : "down"}${badge}</div></div>`
+    `<div class="broker-state">${b.up ? "up" : "down"}${lost ? " · unreachable" : ""}${badge}</div></div>`
   );
 }
 

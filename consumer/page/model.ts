@@ -10,6 +10,10 @@ export interface PageBroker {
   readonly controller: boolean;
   /** host:port as the brokers last advertised it; null before it was ever seen. */
   readonly host: string | null;
+  /** The direct probe's verdict; missing before its first probe (or without one). */
+  readonly reachable?: boolean;
+  /** Why the probe cannot reach it, while it cannot. */
+  readonly unreachableReason?: string;
 }
 
 export interface PagePartition {
@@ -69,19 +73,25 @@ export interface PageInputs {
 export const CHART_WINDOWS = 10;
 export const CHART_WORDS = 10;
 
-/** Every broker known: live ones, ones seen before, and any a partition names as a replica. */
+/** Every broker known: live ones, ones seen before or probed, and any a partition names as a replica. */
 function brokersOf(report: HealthReport, hosts: ReadonlyMap<number, string>): PageBroker[] {
   const live = report.cluster.liveBrokers ?? [];
-  const ids = new Set<number>([...live, ...hosts.keys()]);
+  const probed = new Map(report.cluster.brokers.map((b) => [b.id, b]));
+  const ids = new Set<number>([...live, ...hosts.keys(), ...probed.keys()]);
   for (const p of report.partitions) for (const r of p.replicas) ids.add(r);
   return [...ids]
     .sort((a, b) => a - b)
-    .map((id) => ({
-      id,
-      up: live.includes(id),
-      controller: report.cluster.controller === id,
-      host: hosts.get(id) ?? null,
-    }));
+    .map((id) => {
+      const b = probed.get(id);
+      return {
+        id,
+        up: live.includes(id),
+        controller: report.cluster.controller === id,
+        host: hosts.get(id) ?? b?.address ?? null,
+        ...(b && b.reachable !== null ? { reachable: b.reachable } : {}),
+        ...(b?.reason ? { unreachableReason: b.reason } : {}),
+      };
+    });
 }
 
 function topicsOf(report: HealthReport, names: readonly string[]): PageTopic[] {

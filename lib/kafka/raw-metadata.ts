@@ -12,7 +12,7 @@
 //   - one request with one timeout, no client state or retries: a poll while
 //     brokers are down must end within its interval.
 // offlineReplicas is decoded because v5 carries it; nothing reads it today.
-import * as net from "node:net";
+import { correlationId, exchange, KafkaRequestError, MAX_ANSWER_BYTES, type RequestFailure } from "./exchange";
 
 export interface RawPartition {
   readonly errorCode: number;
@@ -117,30 +117,17 @@ export function decodeMetadataResponse(buf: Buffer): { correlationId: number; me
   return { correlationId, metadata: { brokers, clusterId, controllerId, topics } };
 }
 
-let nextCorrelationId = 1;
-
-/** Metadata answers for a few topics are kilobytes; a size prefix past this is not a metadata answer. */
-export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+export { MAX_ANSWER_BYTES };
 
 /** Why a request failed: the socket failed, the broker closed it before answering, the deadline passed, or the answer was bad. */
-export type MetadataFailure = "connection" | "closed" | "timeout" | "bad-answer";
-
-export class MetadataRequestError extends Error {
-  constructor(
-    readonly reason: MetadataFailure,
-    message: string,
-  ) {
-    super(message);
-    this.name = "MetadataRequestError";
-  }
-}
+export type MetadataFailure = RequestFailure;
+/** The metadata request's errors are the shared exchange's. */
+export const MetadataRequestError = KafkaRequestError;
+export type MetadataRequestError = KafkaRequestError;
 
 /**
  * Asks one broker. Settles exactly once, within timeoutMs from the call
- * whatever the broker does: it rejects on a connection error, a connection
- * the broker closes before a whole answer, a bad or oversized answer, or the
- * deadline (measured from the call, not from the last byte: a broker that
- * trickles bytes cannot hold it open).
+ * whatever the broker does (lib/kafka/exchange.ts).
  */
 export function fetchRawMetadata(
   host: string,
@@ -149,48 +136,18 @@ export function fetchRawMetadata(
   clientId: string,
   timeoutMs: number,
 ): Promise<RawMetadata> {
-  const correlationId = nextCorrelationId++ & 0x7fffffff;
-  const where = `metadata request to ${host}:${port}`;
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port });
-    const chunks: Buffer[] = [];
-    let received = 0;
-    let settled = false;
-    const settle = (err: Error | undefined, md?: RawMetadata): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.destroy();
-      if (err) reject(err);
-      else resolve(md!);
-    };
-    const fail = (reason: MetadataFailure, message: string) => settle(new MetadataRequestError(reason, message));
-    const timer = setTimeout(() => fail("timeout", `${where} timed out after ${timeoutMs} ms`), timeoutMs);
-    socket.on("error", (err) => fail("connection", `${where}: ${err.message}`));
-    socket.once("close", () =>
-      fail("closed", `${where}: the broker closed the connection after ${received} bytes, before a whole answer`),
-    );
-    socket.once("connect", () => socket.write(encodeMetadataRequest(correlationId, clientId, topics)));
-    socket.on("data", (chunk: Buffer) => {
-      chunks.push(chunk);
-      received += chunk.length;
-      if (received < 4) return;
-      const data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received);
-      chunks.length = 0;
-      chunks.push(data);
-      const size = data.readInt32BE(0);
-      if (size < 0 || size > MAX_ANSWER_BYTES)
-        return fail("bad-answer", `bad metadata answer from ${host}:${port}: size ${size} bytes`);
-      if (received < 4 + size) return;
-      try {
-        const r = decodeMetadataResponse(data.subarray(4, 4 + size));
-        if (r.correlationId !== correlationId)
-          throw new Error(`correlation id ${r.correlationId}, expected ${correlationId}`);
-        settle(undefined, r.metadata);
-      } catch (err) {
-        fail("bad-answer", `bad metadata answer from ${host}:${port}: ${(err as Error).message}`);
-      }
-    });
+  const id = correlationId();
+  return exchange({
+    host,
+    port,
+    request: encodeMetadataRequest(id, clientId, topics),
+    kind: "metadata",
+    timeoutMs,
+    decode: (body) => {
+      const r = decodeMetadataResponse(body);
+      if (r.correlationId !== id) throw new Error(`correlation id ${r.correlationId}, expected ${id}`);
+      return r.metadata;
+    },
   });
 }
 

@@ -25,6 +25,8 @@ describe("consumer loadConfig", () => {
       staleAfterMs: 10_000,
       disagreementGraceMs: 5_000,
       zkSessionTimeoutMs: 6_000,
+      probeIntervalMs: 250,
+      probeTimeoutMs: 750,
       logLevel: "info",
     });
   });

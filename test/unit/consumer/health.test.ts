@@ -118,6 +118,8 @@ describe("evaluateHealth", () => {
       expectedBrokers: 3,
       controller: 1,
       sources: { zookeeper: { live: true, stale: false, ageMs: 0 }, admin: { live: true, stale: false, ageMs: 0 } },
+      // Without a probe: every registered broker, reachability unknown.
+      brokers: [1, 2, 3].map((id) => ({ id, address: null, registered: true, reachable: null })),
     });
     expect(r.partitions.map((p) => [p.partition, p.state, p.source, p.lag, p.minIsr, p.preferredLeader])).toEqual([
       [0, "ok", "zookeeper", 4, 2, 1],

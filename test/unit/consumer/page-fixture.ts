@@ -36,6 +36,7 @@ export function report(over: Partial<HealthReport> = {}): HealthReport {
       expectedBrokers: 3,
       controller: 1,
       sources: { zookeeper: source, admin: source },
+      brokers: [],
     },
     partitions: [0, 1, 2].map((p) => partition(p, "ok")),
     disagreements: [],

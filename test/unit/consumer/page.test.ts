@@ -2,7 +2,7 @@ import * as http from "node:http";
 import * as vm from "node:vm";
 import { afterEach, describe, expect, it } from "vitest";
 import { createHttpServer, listen, type Endpoints } from "../../../consumer/http";
-import { partitionTile, topicsHtml } from "../../../consumer/page/client";
+import { brokerCard, partitionTile, topicsHtml } from "../../../consumer/page/client";
 import { EventHub } from "../../../consumer/page/events";
 import { renderPage } from "../../../consumer/page/html";
 import { pageSnapshot, wordsOf, type PageSnapshot } from "../../../consumer/page/model";
@@ -131,5 +131,42 @@ describe("/events", () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(hub.size).toBe(1);
     expect((await stream(port)).status).toBe(200);
+  });
+});
+
+describe("the broker card and the direct probe", () => {
+  it("a registered broker the probe cannot reach turns red, says unreachable and why", () => {
+    const r = report();
+    const s = pageSnapshot({
+      report: {
+        ...r,
+        cluster: {
+          ...r.cluster,
+          brokers: [
+            { id: 1, address: "127.0.26.11:9092", registered: true, reachable: true },
+            {
+              id: 2,
+              address: "127.0.26.12:9092",
+              registered: true,
+              reachable: false,
+              unreachableSince: "2026-12-02T16:00:00.000Z",
+              reason: "connection failed (ECONNREFUSED)",
+            },
+          ],
+        },
+      },
+      topics: ["Hello-Kafka"],
+      group: "g",
+      hosts: HOSTS,
+      windows: [],
+    });
+    expect(s.brokers[1]).toMatchObject({ id: 2, up: true, reachable: false });
+    const card = brokerCard(s.brokers[1]!);
+    expect(card).toContain('class="broker down"');
+    expect(card).toContain('data-reachable="false"');
+    expect(card).toContain("up · unreachable");
+    expect(card).toContain('title="unreachable: connection failed (ECONNREFUSED)"');
+    expect(brokerCard(s.brokers[0]!)).toContain('class="broker up"');
+    expect(brokerCard(s.brokers[2]!)).not.toContain("data-reachable");
   });
 });

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { evaluateHealth, type HealthInput, type PartitionView, type SourceView } from "../../../consumer/health";
 import type { OffsetsView } from "../../../consumer/admin-source";
@@ -89,5 +90,29 @@ describe("prometheus metrics", () => {
     report = evaluateHealth(input({ zookeeper: view({ partitions: two }), admin: view({ partitions: two }) }));
     expect(await m.render()).not.toContain('kafka_topic_partition_leader{topic="Hello-Kafka",partition="2"}');
     report = evaluateHealth(input());
+  });
+});
+
+describe("the direct probe's gauge", () => {
+  const probes = [
+    { id: 1, address: "a:1", reachable: true, since: 1, lastAnswerAt: 1 },
+    { id: 2, address: "b:2", reachable: false, since: 1, reason: "connection failed (ECONNREFUSED)", lastAnswerAt: 1 },
+    { id: 3, address: "c:3", reachable: null, since: null, lastAnswerAt: null },
+  ];
+  const source: MetricsSource = {
+    groupId: "g",
+    report: () => evaluateHealth(input({ probes })),
+    offsets: () => ({ lag: {}, committed: {}, high: {} }),
+  };
+
+  it("kafka_health_broker_reachable is 1 or 0 per probed broker, absent while unknown, and passes promtool", async () => {
+    const text = await createMetrics(source).render();
+    expect(text).toContain('kafka_health_broker_reachable{broker="1"} 1');
+    expect(text).toContain('kafka_health_broker_reachable{broker="2"} 0');
+    expect(text).not.toContain('kafka_health_broker_reachable{broker="3"}');
+    expect(text).toContain("kafka_health_healthy 0");
+    const r = spawnSync("/usr/bin/promtool", ["check", "metrics"], { input: text, encoding: "utf8" });
+    expect(r.stdout + r.stderr).toBe("");
+    expect(r.status).toBe(0);
   });
 });
