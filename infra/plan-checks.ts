@@ -31,22 +31,39 @@ export function hostsOf({ cfg, ok, target }: ParsedConfig): readonly ConfigHost[
   return target === "local" && ok.hosts ? HOST_NAMES.map((name, i) => ({ name, address: LOCAL_ADDRESSES[i] })) : [];
 }
 
-/** The hosts that run ZooKeeper: those config names, or every host. */
+/** The hosts that run ZooKeeper: those config names, or the first three hosts. */
 export function zookeeperHostNames(parsed: ParsedConfig): readonly string[] {
-  return parsed.cfg.zookeeper?.nodes ?? hostsOf(parsed).map((h) => h.name);
+  return (
+    parsed.cfg.zookeeper?.nodes ??
+    hostsOf(parsed)
+      .map((h) => h.name)
+      .slice(0, 3)
+  );
 }
 
 function checkHostCount({ cfg, ok, target }: ParsedConfig, hosts: readonly ConfigHost[], report: Report): void {
   if (!ok.hosts || !target) return;
   if (cfg.hosts === undefined && target !== "local") {
     report(["hosts"], `is required for target "${target}" (three hosts: ${HOST_NAMES.join(", ")})`, undefined);
-  } else if (hosts.length !== 3) {
+  } else if (hosts.length < 3) {
     report(
       ["hosts"],
-      "must list exactly three hosts, one per broker",
+      "must list at least three hosts, one per broker (replication factor 3)",
       hosts.map((h) => h.name),
     );
   }
+  const firstWithId = new Map<number, number>();
+  hosts.forEach((h, i) => {
+    const id = h.brokerId ?? i + 1;
+    const prev = firstWithId.get(id);
+    if (prev === undefined) firstWithId.set(id, i);
+    else
+      report(
+        ["hosts", i, "brokerId"],
+        `${id} is also the broker id of hosts[${prev}] (ids default to the place in the list, from 1)`,
+        h.brokerId,
+      );
+  });
 }
 
 function checkUnique(hosts: readonly ConfigHost[], key: "name" | "address", report: Report): void {
@@ -58,7 +75,7 @@ function checkUnique(hosts: readonly ConfigHost[], key: "name" | "address", repo
   });
 }
 
-/** Three distinct hosts, with what the target needs of each. */
+/** Three or more distinct hosts with distinct broker ids, with what the target needs of each. */
 export function checkHosts(parsed: ParsedConfig, report: Report): void {
   const hosts = hostsOf(parsed);
   checkHostCount(parsed, hosts, report);

@@ -72,6 +72,8 @@ const hostSchema = z.strictObject({
     )
     .optional(),
   port: port.optional(),
+  /** The broker's id. Default: its place in the list, from 1. Pin it on the hosts after one you remove. */
+  brokerId: z.number().int().min(1).max(999_999).optional(),
   privateKey: z.string().min(1).optional(),
   /** ssh target: the host's public key (`ssh-ed25519 AAAA...`), the only one its connections accept. */
   hostKey: z
@@ -125,6 +127,19 @@ export const configSchema = z.strictObject({
   rollTimeoutSeconds: z.number().int().min(5).max(86_400).default(300),
   /** local and ssh targets: a `dataDir` change moves each data directory (refused at preview without it). */
   moveData: z.boolean().default(false),
+  /** Where replicas live as brokers come and go (infra/placement/): spread onto new brokers, moved off removed ones. */
+  placement: z
+    .strictObject({
+      /** Spread replicas evenly over the brokers: every topic (true) or the topics named. */
+      rebalance: z.union([z.boolean(), z.array(z.string().min(1)).min(1)]).default(false),
+      /** Move replicas off brokers no longer in hosts before they stop (refused without it while they hold any). */
+      drain: z.boolean().default(false),
+      /** Replication throttle while replicas move, per broker, bytes per second (removed afterwards). */
+      throttleBytesPerSecond: z.number().int().min(1024).default(10_485_760),
+      /** How long the moves may take before they are cancelled and `up` fails. */
+      timeoutSeconds: z.number().int().min(10).max(86_400).default(600),
+    })
+    .default({ rebalance: false, drain: false, throttleBytesPerSecond: 10_485_760, timeoutSeconds: 600 }),
   /** ssh target: systemd units where the host runs systemd ("auto"), or plain processes. */
   serviceManager: z.enum(["auto", "systemd", "process"]).default("auto"),
   /** docker target: network, images and restart policy. */

@@ -72,6 +72,8 @@ export interface ClusterPlan {
   readonly rollTimeoutSeconds: number;
   /** Stack config `moveData`: a new data path moves the data (local, ssh); otherwise it is refused at preview. */
   readonly moveData: boolean;
+  /** Stack config `placement`: rebalancing onto new brokers and draining removed ones (infra/placement/). */
+  readonly placement: ClusterConfig["placement"];
   /** Only for the docker target. */
   readonly docker?: DockerPlan;
 }
@@ -179,7 +181,7 @@ function plannedHosts(parsed: ParsedConfig, target: TargetKind, dataDir: string)
     };
   });
   const brokers: PlannedBroker[] = hosts.map((h, i) => ({
-    id: i + 1,
+    id: h.brokerId ?? i + 1,
     host: h.name,
     address: h.address,
     port: parsed.cfg.kafka!.port,
@@ -216,6 +218,12 @@ function buildPlan(parsed: ParsedConfig & { target: TargetKind }, cfg: ValidConf
     distribution: kafka.distribution ?? { url: defaultDistributionUrl(kafkaVersion) },
     serviceManager: cfg.serviceManager ?? "auto",
     moveData: cfg.moveData ?? false,
+    placement: cfg.placement ?? {
+      rebalance: false,
+      drain: false,
+      throttleBytesPerSecond: 10_485_760,
+      timeoutSeconds: 600,
+    },
     restarts: cfg.restarts ?? "rolling",
     rollTimeoutSeconds: cfg.rollTimeoutSeconds ?? 300,
     insecureIgnoreHostKey: cfg.insecureIgnoreHostKey === true,

@@ -6,6 +6,8 @@ import toolchain from "../toolchain.json";
 export const KAFKA_VERSION: string = toolchain.kafka;
 export const ZOOKEEPER_VERSION: string = toolchain.zookeeper;
 export const PULUMI_VERSION: string = toolchain.pulumi;
+/** The earlier 3.9 release `setup.sh --for test` caches too: the rolling upgrade test starts on it. */
+export const KAFKA_UPGRADE_FROM: string = toolchain.kafkaUpgradeFrom.version;
 
 /** The cache directory: $KAFKA_CLUSTER_CACHE, else ~/.cache/kafka-cluster. */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -19,4 +21,10 @@ export function kafkaLibsDir(env: NodeJS.ProcessEnv = process.env): string {
   return (
     env.KAFKA_CLUSTER_KAFKA_LIBS ?? path.join(cacheDir(env), `kafka-${KAFKA_VERSION}-zk-${ZOOKEEPER_VERSION}`, "libs")
   );
+}
+
+/** The jars of another Kafka version that `setup.sh --kafka-version` cached (the pinned one: kafkaLibsDir). */
+export function kafkaLibsDirOf(version: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (version === KAFKA_VERSION) return kafkaLibsDir(env);
+  return path.join(cacheDir(env), `kafka-${version}-zk-${ZOOKEEPER_VERSION}`, "libs");
 }

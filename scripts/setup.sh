@@ -3,12 +3,15 @@
 # cached, so a second run costs seconds. Versions are pinned in toolchain.json;
 # the cache is $KAFKA_CLUSTER_CACHE (default ~/.cache/kafka-cluster).
 #
-#   setup.sh [--for up|test] [--quiet]
+#   setup.sh [--for up|test] [--kafka-version 3.9.N]... [--quiet]
 #   --for up     what `npm run up` and the stack commands need: the npm packages
 #                (Node.js 24), the KafkaTopic provider bundle, the Kafka and
 #                ZooKeeper jars, the Pulumi CLI and the policy pack analyzer
 #   --for test   (default) that, and what only the tests need: actionlint and
-#                the Debian packages of toolchain.json's apt.test
+#                the Debian packages of toolchain.json's apt.test, and the jars of
+#                toolchain.json's kafkaUpgradeFrom (the rolling upgrade test's start)
+#   --kafka-version  also cache the jars of another Kafka 3.9.x, so a local
+#                stack can run it (and roll from or onto it: docs/changes.md)
 #   --quiet      say nothing when everything is in place; else only the steps that work
 #
 # Everything goes to stderr, so the stdout of a command run after it stays clean.
@@ -16,11 +19,14 @@ set -eEuo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 exec >&2
 
-usage() { echo "usage: setup.sh [--for up|test] [--quiet]"; exit 2; }
+usage() { echo "usage: setup.sh [--for up|test] [--kafka-version 3.9.N]... [--quiet]"; exit 2; }
 KC_FOR="test"
 KC_QUIET=false
+KC_EXTRA_KAFKA=()
 while [ $# -gt 0 ]; do
   case "$1" in
+    --kafka-version) [ $# -ge 2 ] || usage; KC_EXTRA_KAFKA+=("$2"); shift 2 ;;
+    --kafka-version=*) KC_EXTRA_KAFKA+=("${1#--kafka-version=}"); shift ;;
     --for) [ $# -ge 2 ] || usage; KC_FOR="$2"; shift 2 ;;
     --for=*) KC_FOR="${1#--for=}"; shift ;;
     --quiet) KC_QUIET=true; shift ;;
@@ -28,6 +34,11 @@ while [ $# -gt 0 ]; do
   esac
 done
 case "$KC_FOR" in up | test) ;; *) usage ;; esac
+[ "$KC_FOR" != test ] || KC_EXTRA_KAFKA+=("$(kc_version kafkaUpgradeFrom.version)")
+for v in ${KC_EXTRA_KAFKA[@]+"${KC_EXTRA_KAFKA[@]}"}; do
+  # It becomes a Maven property and a directory name: 3.9.x only, the last line with ZooKeeper.
+  [[ "$v" =~ ^3\.9\.[0-9]+$ ]] || { echo "setup: --kafka-version must be a Kafka 3.9.x version, got '$v'"; exit 2; }
+done
 
 KC_STEP=""
 KC_HINT=""
@@ -128,25 +139,32 @@ provider_bundle() {
 }
 
 # --- Kafka, Kafka's tools and ZooKeeper from Maven Central ------------------
+# For the version in KC_KV, into KC_KV_LIBS (kc_kafka_for sets both).
+kc_kafka_for() {
+  KC_KV="$1"
+  KC_KV_LIBS="$KC_CACHE/kafka-$KC_KV-zk-$KC_ZOOKEEPER_VERSION/libs"
+  [ "$KC_KV" != "$KC_KAFKA_VERSION" ] || KC_KV_LIBS="$KC_KAFKA_LIBS"
+}
 kafka_ready() {
-  [ -f "$KC_KAFKA_LIBS/.complete" ] || return 1
-  KC_NOTE="cached in $KC_KAFKA_LIBS"
+  [ -f "$KC_KV_LIBS/.complete" ] || return 1
+  KC_NOTE="cached in $KC_KV_LIBS"
 }
 kafka_install() {
-  local tmp="$KC_KAFKA_LIBS.tmp.$$"
+  local tmp="$KC_KV_LIBS.tmp.$$"
   KC_TMP="$tmp"
   rm -rf "$tmp"
   mkdir -p "$tmp"
   kc_long "mvn dependency:copy-dependencies" "" \
     mvn -B -q -Dstyle.color=never -f "$KC_ROOT/scripts/kafka/pom.xml" dependency:copy-dependencies \
-    -Dkafka.version="$KC_KAFKA_VERSION" -Dzookeeper.version="$KC_ZOOKEEPER_VERSION" \
+    -Dkafka.version="$KC_KV" -Dzookeeper.version="$KC_ZOOKEEPER_VERSION" \
     -DincludeScope=runtime -DoutputDirectory="$tmp"
-  ls "$tmp"/kafka_2.13-"$KC_KAFKA_VERSION".jar "$tmp"/kafka-tools-"$KC_KAFKA_VERSION".jar \
+  ls "$tmp"/kafka_2.13-"$KC_KV".jar "$tmp"/kafka-tools-"$KC_KV".jar \
     "$tmp"/zookeeper-"$KC_ZOOKEEPER_VERSION".jar >/dev/null
   touch "$tmp/.complete"
-  rm -rf "$KC_KAFKA_LIBS"
-  mv "$tmp" "$KC_KAFKA_LIBS"
-  echo "    $(find "$KC_KAFKA_LIBS" -name '*.jar' | wc -l) jars in $KC_KAFKA_LIBS"
+  rm -rf "$KC_KV_LIBS"
+  mkdir -p "$(dirname "$KC_KV_LIBS")"
+  mv "$tmp" "$KC_KV_LIBS"
+  echo "    $(find "$KC_KV_LIBS" -name '*.jar' | wc -l) jars in $KC_KV_LIBS"
 }
 
 # --- The Pulumi CLI and the Node.js language host ---------------------------
@@ -262,8 +280,11 @@ total=$SECONDS
 kc_step "npm dependencies (Node.js 24)" \
   "Check that the npm registry is reachable and package-lock.json is committed; rerun 'npm run setup'." npm
 provider_bundle
-kc_step "Kafka $KC_KAFKA_VERSION and ZooKeeper $KC_ZOOKEEPER_VERSION jars" \
-  "Needs mvn (Maven) and Java 17+ on PATH and Maven Central reachable; see scripts/kafka/pom.xml." kafka
+for v in "$KC_KAFKA_VERSION" ${KC_EXTRA_KAFKA[@]+"${KC_EXTRA_KAFKA[@]}"}; do
+  kc_kafka_for "$v"
+  kc_step "Kafka $KC_KV and ZooKeeper $KC_ZOOKEEPER_VERSION jars" \
+    "Needs mvn (Maven) and Java 17+ on PATH and Maven Central reachable; see scripts/kafka/pom.xml." kafka
+done
 kc_step "Pulumi CLI v$KC_PULUMI_VERSION and Node.js language host" \
   "Needs Go 1.26+ and the Go module proxy; or put pulumi v${KC_PULUMI_VERSION%.*}.x or later (same major version), with pulumi-language-nodejs beside it, on PATH." \
   pulumi

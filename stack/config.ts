@@ -27,6 +27,7 @@ const KEYS = [
   "restarts",
   "rollTimeoutSeconds",
   "moveData",
+  "placement",
   "topics",
   "consumer",
   "monitoring",

@@ -8,6 +8,7 @@ import { loadStackSettings } from "./config";
 import type { TopicDeclaration } from "../topics/declare";
 import { ConsumerService } from "./consumer-service";
 import { Prometheus } from "./prometheus";
+import { BrokerPlacement } from "../infra/placement/resource";
 
 /** One declared topic as the stack outputs it. */
 export interface TopicOutput {
@@ -66,6 +67,20 @@ export function runProgram(): ProgramOutputs {
   const { plan, topics, privateKeys, consumer, prometheus } = loadStackSettings();
   const cluster = new KafkaCluster("kafka", { plan, privateKeys });
   const declared = topics.map((t) => declareTopic(t, cluster));
+  // After the topics and before a removed host's broker is deleted (Pulumi deletes last).
+  const { rebalance, drain, throttleBytesPerSecond, timeoutSeconds } = plan.placement;
+  new BrokerPlacement(
+    "kafka-placement",
+    {
+      bootstrapServers: cluster.bootstrapServers,
+      brokers: plan.brokers.map((b) => b.id),
+      rebalance: typeof rebalance === "boolean" ? rebalance : [...rebalance],
+      drain,
+      throttleBytesPerSecond,
+      timeoutMs: timeoutSeconds * 1000,
+    },
+    { dependsOn: [cluster.ready, cluster.liveSettings, ...declared] },
+  );
   const consumerService = consumer
     ? new ConsumerService("consumer", {
         plan,

@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { KAFKA_VERSION, kafkaLibsDir } from "../../lib/toolchain";
+import { KAFKA_VERSION, kafkaLibsDirOf } from "../../lib/toolchain";
 import type { ClusterPlan } from "../plan";
 import { LocalDataDirectory } from "./local-data-directory";
 import { LocalProcess } from "./local-process";
@@ -24,20 +24,25 @@ export class LocalTarget implements Target {
   constructor(
     private readonly plan: ClusterPlan,
     private readonly scope: TargetScope,
-    /** Directory of the Kafka jars. Default: the set-up cache. */
-    private readonly cachedLibsDir = kafkaLibsDir(),
+    /** Directory of the Kafka jars of a version. Default: the set-up cache. */
+    private readonly cachedLibsDir: (version: string) => string = kafkaLibsDirOf,
   ) {}
 
-  /** Nothing to install: the jars set-up cached must be there, for the version the plan asks for. */
+  /**
+   * Nothing to install: the jars set-up cached must be there, for the version
+   * the plan asks for. Another version than toolchain.json's is one that
+   * `setup.sh --kafka-version` cached; a change of version rolls the processes
+   * onto its jars (their classpath is a restart key).
+   */
   installRelease(): pulumi.Resource[] {
-    const libsDir = this.cachedLibsDir;
-    if (this.plan.kafkaVersion !== KAFKA_VERSION) {
-      throw new pulumi.RunError(
-        `kafka-cluster:kafka.version: the local target runs the Kafka that set-up installed (${KAFKA_VERSION}, toolchain.json), got "${this.plan.kafkaVersion}"`,
-      );
-    }
+    const version = this.plan.kafkaVersion;
+    const libsDir = this.cachedLibsDir(version);
     if (!fs.existsSync(path.join(libsDir, ".complete"))) {
-      throw new pulumi.RunError(`Kafka jars not found in ${libsDir}: run 'npm run setup' first.`);
+      const setup = version === KAFKA_VERSION ? "npm run setup" : `npm run setup -- --kafka-version ${version}`;
+      throw new pulumi.RunError(
+        `kafka-cluster:kafka.version: the local target runs the Kafka jars set-up cached, and ${version} is not ` +
+          `in ${libsDir}: run '${setup}' first (toolchain.json pins ${KAFKA_VERSION}).`,
+      );
     }
     this.libsDir = libsDir;
     return [];

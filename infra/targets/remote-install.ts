@@ -165,7 +165,10 @@ export const remoteKafkaInstallProvider: pulumi.dynamic.ResourceProvider<
           (tarballOf(olds.source) !== tarballOf(news.source) ||
             (olds.source.sha512 !== undefined && news.source.sha512 !== olds.source.sha512))),
     );
-    return { changes: changed.length > 0, replaces, deleteBeforeReplace: true };
+    // A new version unpacks beside the old one (kafkaHome names the version): made first, the
+    // processes roll onto it one at a time, and the old one goes last. The same kafkaHome with
+    // another tarball can only be emptied first.
+    return { changes: changed.length > 0, replaces, deleteBeforeReplace: olds.kafkaHome === news.kafkaHome };
   },
   async update(_id, olds, news) {
     // Connecting checks the host shows the key now pinned. State of an older

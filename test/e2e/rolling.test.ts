@@ -1,6 +1,7 @@
 // Changes without an outage, through the real CLI on a local stack of three
-// brokers and a three-node ZooKeeper ensemble (127.0.35.x): a broker setting
-// that needs a restart rolls through the brokers under an acks=all producer
+// brokers and a three-node ZooKeeper ensemble (127.0.35.x), started on the
+// earlier Kafka 3.9 release set-up caches for tests: an upgrade to the pinned
+// release with a broker setting that needs a restart rolls through the brokers under an acks=all producer
 // and an in-sync-replica sampler (no failed send, no partition below
 // min.insync.replicas, nothing lost); with one broker down, the same change is
 // refused naming the partitions and restarts nothing; `up --refresh` starts
@@ -16,6 +17,7 @@ import { kafkajs } from "../../lib/kafkajs";
 import { missingFromTopic, startAvailabilityProbe } from "../../support/availability";
 import { processesMentioning } from "../../support/processes";
 import { pulumiRunner, stageProject, type PulumiRunner } from "../../support/pulumi";
+import { KAFKA_UPGRADE_FROM, KAFKA_VERSION, kafkaLibsDirOf } from "../../lib/toolchain";
 
 const repoRoot = path.join(__dirname, "..", "..");
 const HOSTS = ["hadoop-nn", "hadoop-dn1", "hadoop-dn2"];
@@ -54,7 +56,7 @@ beforeAll(async () => {
       "  kafka-cluster:hosts:",
       ...HOSTS.map((n, i) => `    - { name: ${n}, address: "${ADDRESSES[i]}" }`),
       `  kafka-cluster:dataDir: ${dataDir}`,
-      "  kafka-cluster:kafka: { heap: 384m }",
+      `  kafka-cluster:kafka: { heap: 384m, version: "${KAFKA_UPGRADE_FROM}" }`,
       "  kafka-cluster:rollTimeoutSeconds: 20",
       "  kafka-cluster:consumer: { enabled: false }",
       "  kafka-cluster:topics:",
@@ -74,15 +76,20 @@ afterAll(async () => {
   if (work) fs.rmSync(work, { recursive: true, force: true });
 }, 300_000);
 
-describe("a broker setting that needs a restart", () => {
+const runsFrom = (pid: number): string => fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+
+describe("an upgrade and a broker setting that needs a restart", () => {
   it("rolls through the brokers: every partition stays writable and nothing acknowledged is lost", async () => {
     const before = brokerPids();
+    for (const pid of before) expect(runsFrom(pid)).toContain(kafkaLibsDirOf(KAFKA_UPGRADE_FROM));
     await setSetting(30_001);
+    await pulumi(["config", "set", "--path", "kafka.version", KAFKA_VERSION]);
     const probe = startAvailabilityProbe({ bootstrapServers: BOOTSTRAP, zookeeperConnect: ZOOKEEPER, topic: TOPIC });
     await pulumi(["up", "--yes", "--skip-preview"]);
     const report = await probe.stop();
     const after = brokerPids();
     for (let i = 0; i < 3; i++) expect(after[i]).not.toBe(before[i]); // every broker restarted
+    for (const pid of after) expect(runsFrom(pid)).toContain(kafkaLibsDirOf(KAFKA_VERSION));
     expect(report.failed).toBe(0);
     expect(report.belowMinIsr).toEqual([]);
     expect(report.fewestLiveBrokers).toBeGreaterThanOrEqual(2);

@@ -99,14 +99,28 @@ describe("planCluster", () => {
     ]);
   });
 
-  it("refuses host counts other than three and a Kafka outside 3.9", () => {
+  it("refuses fewer than three hosts and a Kafka outside 3.9", () => {
     const problems = problemsOf({ hosts: [{ name: "a", address: "127.0.0.9" }], kafka: { version: "4.0.0" } });
     expect(problems[0]).toBe(
       'kafka-cluster:kafka.version: must be a Kafka 3.9.x version (the last line with ZooKeeper), got "4.0.0"',
     );
     expect(problemsOf({ hosts: [{ name: "a", address: "127.0.0.9" }] })[0]).toBe(
-      'kafka-cluster:hosts: must list exactly three hosts, one per broker, got ["a"]',
+      'kafka-cluster:hosts: must list at least three hosts, one per broker (replication factor 3), got ["a"]',
     );
+  });
+
+  it("takes more than three hosts, broker ids following the list unless pinned, and refuses a duplicate id", () => {
+    const four = ["a", "b", "c", "d"].map((name, i) => ({ name, address: `127.0.0.${i + 1}` }));
+    expect(planCluster({ hosts: four }, ctx).brokers.map((b) => b.id)).toEqual([1, 2, 3, 4]);
+    const pinned = [four[0], four[2], four[3]].map((h, i) => (i === 0 ? h : { ...h, brokerId: i + 2 }));
+    expect(planCluster({ hosts: pinned }, ctx).brokers.map((b) => [b.host, b.id])).toEqual([
+      ["a", 1],
+      ["c", 3],
+      ["d", 4],
+    ]);
+    expect(problemsOf({ hosts: [...four.slice(0, 3), { ...four[3], brokerId: 2 }] })).toEqual([
+      "kafka-cluster:hosts[3].brokerId: 2 is also the broker id of hosts[1] (ids default to the place in the list, from 1), got 2",
+    ]);
   });
 });
 

@@ -84,6 +84,16 @@ describe("RemoteKafkaInstall's diff", () => {
     expect((await diff({ url, sha512: "a".repeat(128) }, { url, sha512: "b".repeat(128) })).replaces).toEqual([
       "source",
     ]);
+    // Same kafkaHome: the old one must go before the new one is unpacked there.
+    expect((await diff({ url }, { url: `${url}.x` })).deleteBeforeReplace).toBe(true);
+  });
+
+  it("unpacks a new version beside the old one, which goes last (a rolling upgrade)", async () => {
+    const at = (version: string) =>
+      ({ ...inputs(tarball("x")), version, kafkaHome: `/d/hadoop-nn/kafka_2.13-${version}` }) as never;
+    const d = await remoteKafkaInstallProvider.diff!("id", at("3.9.1"), at("3.9.2"));
+    expect(d.replaces).toEqual(expect.arrayContaining(["version", "kafkaHome"]));
+    expect(d.deleteBeforeReplace).toBe(false);
   });
 });
 
