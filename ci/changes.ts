@@ -1,6 +1,7 @@
 // Each step of a preview as a change in words, classified destructive (data
 // loss), disruptive (a restart) or safe.
 import { rewritesOnly } from "../infra/targets/live-diff";
+import { placementChange } from "./placement-changes";
 import { liveSettingsChange, rewriteChange } from "./live-changes";
 import { removesData } from "../infra/targets/process-spec";
 import { dataDirectoryChange, hostProcessChange } from "./data-directories";
@@ -241,6 +242,12 @@ export function classify(step: PreviewStep, op: string): Change | undefined {
     case "zookeeper":
       return processChange(op, role, type, name, olds, news);
     case "install":
+      if (op === "create") return { impact: "safe", resource: name, op, what: "installed" };
+      // A new version unpacks beside the old (infra/targets/remote-install.ts), which goes once the processes moved.
+      if (op === "replace" && olds?.kafkaHome !== news?.kafkaHome) {
+        const what = `Kafka ${String(olds?.version)} → ${String(news?.version)}: unpacked beside the old release; the host's processes roll onto it, then the old one is removed`;
+        return { impact: "rolling", resource: name, op, what };
+      }
       return op === "create"
         ? { impact: "safe", resource: name, op, what: "installed" }
         : {
@@ -262,6 +269,7 @@ export function classify(step: PreviewStep, op: string): Change | undefined {
         return { impact: "safe", resource, op, what: op === "create" ? "created" : op };
       }
       if (type === TYPES.liveBrokerSettings) return liveSettingsChange(op, olds, news);
+      if (type === TYPES.brokerPlacement) return placementChange(op, { ...olds, ...step.oldState?.outputs }, news);
       if (type === TYPES.clusterReady) {
         const what =
           op === "delete" ? "removed" : `waits for every broker and a controller${op === "create" ? "" : " again"}`;

@@ -11,6 +11,8 @@ export const TYPES = {
   clusterReady: "pulumi-nodejs:dynamic/kafka-cluster:ClusterReady",
   /** The broker settings Kafka changes at run time, applied through the admin API (infra/live-broker-settings.ts). */
   liveBrokerSettings: "pulumi-nodejs:dynamic/kafka-cluster:LiveBrokerSettings",
+  /** Where replicas live as brokers come and go (infra/placement/). */
+  brokerPlacement: "pulumi-nodejs:dynamic/kafka-cluster:BrokerPlacement",
   localProcess: "pulumi-nodejs:dynamic/kafka-cluster:LocalProcess",
   remoteProcess: "pulumi-nodejs:dynamic/kafka-cluster:RemoteProcess",
   remoteInstall: "pulumi-nodejs:dynamic/kafka-cluster:RemoteKafkaInstall",

@@ -20,20 +20,51 @@ import { pulumiRunner, stageProject, type PulumiRunner } from "../../support/pul
 import { KAFKA_UPGRADE_FROM, KAFKA_VERSION, kafkaLibsDirOf } from "../../lib/toolchain";
 
 const repoRoot = path.join(__dirname, "..", "..");
-const HOSTS = ["hadoop-nn", "hadoop-dn1", "hadoop-dn2"];
-const ADDRESSES = ["127.0.35.1", "127.0.35.2", "127.0.35.3"];
-const BOOTSTRAP = ADDRESSES.map((a) => `${a}:9092`).join(",");
-const ZOOKEEPER = ADDRESSES.map((a) => `${a}:2181`).join(",");
+const HOSTS = ["hadoop-nn", "hadoop-dn1", "hadoop-dn2", "hadoop-dn3"];
+const ADDRESSES = ["127.0.35.1", "127.0.35.2", "127.0.35.3", "127.0.35.4"];
+const BOOTSTRAP = ADDRESSES.slice(0, 3)
+  .map((a) => `${a}:9092`)
+  .join(",");
+const ZOOKEEPER = ADDRESSES.slice(0, 3)
+  .map((a) => `${a}:2181`)
+  .join(",");
 const TOPIC = "Hello-Kafka";
 let work: string;
 let dataDir: string;
 let pulumi: PulumiRunner;
+let project: string;
 
 const brokerPid = (id: number): number =>
   Number(fs.readFileSync(path.join(dataDir, HOSTS[id - 1]!, "run", "kafka", "pid"), "utf8").trim());
 const brokerPids = (): number[] => [1, 2, 3].map(brokerPid);
-const setSetting = (value: number) =>
-  pulumi(["config", "set", "--path", 'kafka.brokerConfig["replica.lag.time.max.ms"]', String(value)]);
+
+/** The stack's config, written whole (YAML takes JSON) each time a test changes it. */
+const stack = {
+  hosts: 3,
+  kafka: { heap: "384m", version: KAFKA_UPGRADE_FROM, brokerConfig: {} as Record<string, string> },
+  placement: {} as Record<string, unknown>,
+};
+function writeStack(): void {
+  const config: Record<string, unknown> = {
+    "kafka-cluster:target": "local",
+    "kafka-cluster:hosts": HOSTS.slice(0, stack.hosts).map((name, i) => ({ name, address: ADDRESSES[i] })),
+    "kafka-cluster:zookeeper": { nodes: HOSTS.slice(0, 3) },
+    "kafka-cluster:dataDir": dataDir,
+    "kafka-cluster:kafka": stack.kafka,
+    "kafka-cluster:rollTimeoutSeconds": 20,
+    "kafka-cluster:placement": stack.placement,
+    "kafka-cluster:consumer": { enabled: false },
+    "kafka-cluster:topics": [
+      { name: TOPIC, partitions: 3, replicationFactor: 3, config: { "min.insync.replicas": "2" } },
+    ],
+  };
+  const lines = Object.entries(config).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`);
+  fs.writeFileSync(path.join(project, "Pulumi.local.yaml"), ["config:", ...lines, ""].join("\n"));
+}
+const setSetting = (value: number) => {
+  stack.kafka.brokerConfig["replica.lag.time.max.ms"] = String(value);
+  writeStack();
+};
 
 async function untilPartitions(what: string, ok: (isr: number[][]) => boolean): Promise<void> {
   const zk = await connectZk(ZOOKEEPER, { timeoutMs: 10_000 });
@@ -47,23 +78,8 @@ async function untilPartitions(what: string, ok: (isr: number[][]) => boolean): 
 beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), "kafka-cluster-e2e-roll-"));
   dataDir = path.join(work, "data");
-  const project = stageProject(repoRoot, path.join(work, "project"));
-  fs.writeFileSync(
-    path.join(project, "Pulumi.local.yaml"),
-    [
-      "config:",
-      "  kafka-cluster:target: local",
-      "  kafka-cluster:hosts:",
-      ...HOSTS.map((n, i) => `    - { name: ${n}, address: "${ADDRESSES[i]}" }`),
-      `  kafka-cluster:dataDir: ${dataDir}`,
-      `  kafka-cluster:kafka: { heap: 384m, version: "${KAFKA_UPGRADE_FROM}" }`,
-      "  kafka-cluster:rollTimeoutSeconds: 20",
-      "  kafka-cluster:consumer: { enabled: false }",
-      "  kafka-cluster:topics:",
-      `    - { name: ${TOPIC}, partitions: 3, replicationFactor: 3, config: { min.insync.replicas: "2" } }`,
-      "",
-    ].join("\n"),
-  );
+  project = stageProject(repoRoot, path.join(work, "project"));
+  writeStack();
   fs.mkdirSync(path.join(work, "state"));
   pulumi = pulumiRunner(project, path.join(work, "state"));
   await pulumi(["stack", "init", "local"]);
@@ -82,8 +98,8 @@ describe("an upgrade and a broker setting that needs a restart", () => {
   it("rolls through the brokers: every partition stays writable and nothing acknowledged is lost", async () => {
     const before = brokerPids();
     for (const pid of before) expect(runsFrom(pid)).toContain(kafkaLibsDirOf(KAFKA_UPGRADE_FROM));
-    await setSetting(30_001);
-    await pulumi(["config", "set", "--path", "kafka.version", KAFKA_VERSION]);
+    stack.kafka.version = KAFKA_VERSION;
+    setSetting(30_001);
     const probe = startAvailabilityProbe({ bootstrapServers: BOOTSTRAP, zookeeperConnect: ZOOKEEPER, topic: TOPIC });
     await pulumi(["up", "--yes", "--skip-preview"]);
     const report = await probe.stop();
@@ -101,7 +117,7 @@ describe("an upgrade and a broker setting that needs a restart", () => {
     const before = brokerPids();
     process.kill(before[2]!, "SIGKILL");
     await untilPartitions("broker 3 out of every in-sync set", (isrs) => isrs.every((isr) => !isr.includes(3)));
-    await setSetting(30_002);
+    setSetting(30_002);
     const failed = await pulumi.fails(["up", "--yes", "--skip-preview"]);
     const output = failed.stdout + failed.stderr;
     expect(output).toMatch(/not restarted: stopping it would take partitions below min\.insync\.replicas/);
@@ -120,7 +136,8 @@ describe("an upgrade and a broker setting that needs a restart", () => {
 describe("a broker setting Kafka changes at run time", () => {
   it("is applied live: no broker restarts, every broker reports the new value", async () => {
     const before = brokerPids();
-    await pulumi(["config", "set", "--path", 'kafka.brokerConfig["log.cleaner.threads"]', "2"]);
+    stack.kafka.brokerConfig["log.cleaner.threads"] = "2";
+    writeStack();
     const probe = startAvailabilityProbe({ bootstrapServers: BOOTSTRAP, zookeeperConnect: ZOOKEEPER, topic: TOPIC });
     await pulumi(["up", "--yes", "--skip-preview"]);
     const report = await probe.stop();
@@ -146,5 +163,55 @@ describe("a broker setting Kafka changes at run time", () => {
     expect(fs.readFileSync(path.join(dataDir, "hadoop-nn", "run", "kafka", "server.properties"), "utf8")).toMatch(
       /^log\.cleaner\.threads=2$/m,
     );
+  }, 300_000);
+});
+
+/** Replicas per broker over Hello-Kafka's partitions, from ZooKeeper. */
+async function helloReplicas(): Promise<Record<number, number>> {
+  const zk = await connectZk(ZOOKEEPER, { timeoutMs: 10_000 });
+  try {
+    const counts: Record<number, number> = {};
+    for (const p of (await readPartitions(zk, 2)).filter((x) => x.topic === TOPIC))
+      for (const r of p.replicas) counts[r] = (counts[r] ?? 0) + 1;
+    return counts;
+  } finally {
+    zk.close();
+  }
+}
+
+describe("a fourth broker", () => {
+  it("joins with rebalancing: Hello-Kafka's replicas spread onto it, under load, nothing lost", async () => {
+    stack.hosts = 4;
+    stack.placement = { rebalance: true };
+    writeStack();
+    const probe = startAvailabilityProbe({ bootstrapServers: BOOTSTRAP, zookeeperConnect: ZOOKEEPER, topic: TOPIC });
+    await pulumi(["up", "--yes", "--skip-preview"]);
+    const report = await probe.stop();
+    expect(report.failed).toBe(0);
+    expect(report.belowMinIsr).toEqual([]);
+    expect(Object.values(await helloReplicas()).sort()).toEqual([2, 2, 2, 3]);
+    expect(await missingFromTopic(BOOTSTRAP, TOPIC, report.ackedValues)).toEqual([]);
+  }, 300_000);
+
+  it("cannot be removed while it holds replicas: preview refuses, naming the broker and drain", async () => {
+    stack.hosts = 3;
+    writeStack();
+    const failed = await pulumi.fails(["preview"]);
+    expect(failed.stdout + failed.stderr).toMatch(/broker 4 \(\d+ replicas?\) is no longer listed/);
+    expect(failed.stdout + failed.stderr).toContain("kafka-cluster:placement.drain: true");
+  }, 120_000);
+
+  it("is drained and removed: its replicas move off before it stops, nothing lost", async () => {
+    stack.placement = { rebalance: true, drain: true };
+    writeStack();
+    const probe = startAvailabilityProbe({ bootstrapServers: BOOTSTRAP, zookeeperConnect: ZOOKEEPER, topic: TOPIC });
+    await pulumi(["up", "--yes", "--skip-preview"]);
+    const report = await probe.stop();
+    expect(report.failed).toBe(0);
+    expect(report.belowMinIsr).toEqual([]);
+    expect(Object.keys(await helloReplicas()).sort()).toEqual(["1", "2", "3"]);
+    expect(await processesMentioning(path.join(dataDir, "hadoop-dn3"))).toEqual([]);
+    expect(await missingFromTopic(BOOTSTRAP, TOPIC, report.ackedValues)).toEqual([]);
+    await pulumi(["preview", "--expect-no-changes"]);
   }, 300_000);
 });
