@@ -1,5 +1,5 @@
 // The preview summary in Markdown, for a pull-request comment or a CI job summary.
-import { formatConfig, IMPACTS, type Impact, type PreviewSummary } from "./preview-json";
+import { formatConfig, IMPACTS, type Change, type Impact, type PreviewSummary } from "./preview-json";
 
 const cell = (s: string): string => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 const table = (head: string[], rows: string[][]): string[] => [
@@ -45,6 +45,7 @@ export function renderMarkdown(summary: PreviewSummary, opts: { stack: string })
         summary.changes.map((c) => [IMPACT_LABEL[c.impact], c.resource, c.what]),
       ),
     );
+  out.push(...rollOrderLines(summary.changes));
   out.push(...topologyLines(summary.topology));
   return `${out.join("\n").trimEnd()}\n`;
 }
@@ -85,4 +86,27 @@ function topologyLines(t: PreviewSummary["topology"]): string[] {
     );
   } else out.push("Topics: none");
   return out;
+}
+
+/** The order of a rolling restart: ensemble nodes first (brokers depend on them), then brokers, each by id. */
+export function rollOrder(changes: readonly Change[]): string | undefined {
+  const ids = (kind: string): number[] =>
+    changes
+      .filter((c) => c.impact === "rolling")
+      .map((c) => new RegExp(`^${kind} (\\d+)`).exec(c.resource)?.[1])
+      .filter((id): id is string => id !== undefined)
+      .map(Number)
+      .sort((a, b) => a - b);
+  const zk = ids("ZooKeeper");
+  const brokers = ids("broker");
+  const turns = [
+    ...(zk.length ? [`ZooKeeper ${zk.join(", ")} (the leader moves to the end)`] : []),
+    ...(brokers.length ? [`brokers ${brokers.join(", ")} (the controller moves to the end)`] : []),
+  ];
+  return turns.length ? turns.join(", then ") : undefined;
+}
+
+function rollOrderLines(changes: readonly Change[]): string[] {
+  const order = rollOrder(changes);
+  return order ? ["", `Restart order, one at a time: ${order}, as they are when \`up\` runs.`] : [];
 }

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { classify } from "../../../ci/changes";
 import { TYPES } from "../../../ci/resources";
+import { rollOrder } from "../../../ci/markdown";
 
 const URN = (name: string): string =>
   `urn:pulumi:local::kafka-cluster::kafka-cluster:infra:KafkaCluster$${TYPES.localProcess}::${name}`;
@@ -43,5 +44,24 @@ describe("restarts in the preview summary", () => {
 
   it("keeps a restart all at once disruptive", () => {
     expect(update("kafka-broker-1", undefined)?.impact).toBe("disruptive");
+  });
+
+  it("says the restart order: ensemble nodes, then brokers, each by id, leader and controller last", () => {
+    const c = (resource: string, impact: "rolling" | "safe" = "rolling") => ({
+      impact,
+      resource,
+      op: "update",
+      what: "",
+    });
+    expect(
+      rollOrder([
+        c("broker 3 (hadoop-dn2)"),
+        c("broker 1 (hadoop-nn)"),
+        c("ZooKeeper 2"),
+        c("ZooKeeper 1"),
+        c("x", "safe"),
+      ]),
+    ).toBe("ZooKeeper 1, 2 (the leader moves to the end), then brokers 1, 3 (the controller moves to the end)");
+    expect(rollOrder([c("topic t", "safe")])).toBeUndefined();
   });
 });
