@@ -62,7 +62,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
         brokerIds: plan.brokers.map((b) => b.id),
         timeoutMs: args.readyTimeoutMs ?? 120_000,
       },
-      { parent: this, dependsOn: brokers },
+      { parent: this, dependsOn: [...brokers, ...(target.settle?.() ?? [])] },
     );
     // Deleted before the brokers stop, so its revert reaches them.
     this.liveSettings = new LiveBrokerSettings(

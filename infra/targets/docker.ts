@@ -3,6 +3,7 @@
 // published on the host's address. The containers run the rendered zoo.cfg
 // and server.properties (infra/render-docker.ts); a service runs on the
 // Node.js image.
+import * as crypto from "node:crypto";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterPlan, DockerPlan } from "../plan";
@@ -13,6 +14,8 @@ import {
   zookeeperContainer,
   type ContainerSpec,
 } from "../render-docker";
+import { DockerRollGate, gateSettings } from "../roll/docker-gate";
+import { rollSpecOf } from "../roll/spec";
 import { containerNameOf, resourceNameOf } from "./names";
 import type { ChangeEffect, PlaceOptions, ProcessNames, ProcessSpec, ServiceSpec, Target, TargetScope } from "./target";
 
@@ -103,6 +106,8 @@ export class DockerTarget implements Target {
   private readonly settings: DockerPlan;
   private readonly images: DockerImages;
   private network: docker.Network | undefined;
+  /** The broker placed last, for the next one's roll gate. */
+  private lastBroker: { id: number; container: docker.Container } | undefined;
 
   constructor(
     private readonly plan: ClusterPlan,
@@ -129,7 +134,51 @@ export class DockerTarget implements Target {
     return serviceContainer(this.plan, spec, resource);
   }
 
+  /**
+   * Brokers roll through gates (infra/roll/docker-gate.ts): each broker's
+   * container waits for the gate before it, which waits for the broker before.
+   */
   place(spec: ProcessSpec, opts: PlaceOptions = {}): docker.Container {
+    const gates = spec.role === "broker" ? this.gateBefore(spec.broker.id, this.containerSpec(spec), opts) : [];
+    const container = this.placeContainer(spec, { ...opts, dependsOn: [...(opts.dependsOn ?? []), ...gates] });
+    if (spec.role === "broker") this.lastBroker = { id: spec.broker.id, container };
+    return container;
+  }
+
+  /** The gate the last broker's container leads to: it waits for that broker and balances leadership. */
+  settle(): pulumi.Resource[] {
+    const settings = gateSettings(rollSpecOf(this.plan, { role: "broker", id: 0 }));
+    if (!settings || !this.lastBroker) return [];
+    const { id, container } = this.lastBroker;
+    const after = pulumi.output({ brokerId: id, containerId: container.id });
+    return [
+      new DockerRollGate(
+        `${this.scope.name}-roll-gate-last`,
+        { ...settings, after },
+        { parent: this.scope.parent, dependsOn: [container] },
+      ),
+    ];
+  }
+
+  private gateBefore(brokerId: number, container: ContainerSpec, opts: PlaceOptions): pulumi.Resource[] {
+    const settings = gateSettings(rollSpecOf(this.plan, { role: "broker", id: brokerId }));
+    if (!settings) return [];
+    const specHash = crypto.createHash("sha256").update(JSON.stringify(container)).digest("hex");
+    const prev = this.lastBroker;
+    return [
+      new DockerRollGate(
+        `${this.scope.name}-roll-gate-${brokerId}`,
+        {
+          ...settings,
+          before: { brokerId, specHash },
+          ...(prev ? { after: pulumi.output({ brokerId: prev.id, containerId: prev.container.id }) } : {}),
+        },
+        { parent: this.scope.parent, dependsOn: [...(opts.dependsOn ?? []), ...(prev ? [prev.container] : [])] },
+      ),
+    ];
+  }
+
+  private placeContainer(spec: ProcessSpec, opts: PlaceOptions): docker.Container {
     const container = this.containerSpec(spec);
     return dockerContainer(
       {
@@ -140,7 +189,8 @@ export class DockerTarget implements Target {
         restart: this.settings.restart,
         ...(spec.role === "service" ? { extra: serviceExtras(spec) } : {}),
       },
-      { parent: this.scope.parent, dependsOn: opts.dependsOn ?? [] },
+      // A container's name and published ports are its own: the old one must go before the new one starts.
+      { parent: this.scope.parent, dependsOn: opts.dependsOn ?? [], deleteBeforeReplace: true },
     );
   }
 

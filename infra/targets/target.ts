@@ -91,6 +91,8 @@ export interface Target {
   names(spec: ProcessSpec): ProcessNames;
   /** What changing the placed resource's input `input` does on this target. */
   changeOf(input: string): ChangeEffect;
+  /** What must be done once every broker is placed, before the cluster counts as ready (docker: its roll's last gate). */
+  settle?(): pulumi.Resource[];
 }
 
 /** Whose processes a target places: resources are named after `name` and are children of `parent`. */

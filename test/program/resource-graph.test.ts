@@ -12,6 +12,8 @@ interface Registered {
   readonly parent: string;
   readonly dependencies: string[];
   readonly inputs: unknown;
+  /** Set only when the resource asks to be deleted before its replacement is created. */
+  readonly deleteBeforeReplace?: true;
 }
 
 const HOSTS = ["hadoop-nn", "hadoop-dn1", "hadoop-dn2"];
@@ -78,7 +80,7 @@ async function registered(stack: string, config: Record<string, unknown>): Promi
   const monitor = pulumi.runtime.getMonitor() as unknown as {
     registerResource(req: RegisterRequest, cb: unknown): void;
   };
-  const seen: Array<{ type: string; name: string; parent: string; dependencies: string[] }> = [];
+  const seen: Array<{ type: string; name: string; parent: string; dependencies: string[]; dbr: boolean }> = [];
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
     seen.push({
@@ -86,6 +88,7 @@ async function registered(stack: string, config: Record<string, unknown>): Promi
       name: req.getName(),
       parent: req.getParent(),
       dependencies: req.getDependenciesList(),
+      dbr: req.getDeletebeforereplace(),
     });
     register(req, cb);
   };
@@ -109,6 +112,7 @@ async function registered(stack: string, config: Record<string, unknown>): Promi
       parent: r.parent,
       dependencies: [...r.dependencies].sort(),
       inputs: normalize(inputs.get(`${r.type}::${r.name}`)),
+      ...(r.dbr ? { deleteBeforeReplace: true as const } : {}),
     }))
     .sort((a, b) => a.urn.localeCompare(b.urn));
 }
@@ -118,7 +122,26 @@ interface RegisterRequest {
   getName(): string;
   getParent(): string;
   getDependenciesList(): string[];
+  getDeletebeforereplace(): boolean;
 }
+
+describe("the docker target's rolling restart (Pulumi mocks)", () => {
+  it("chains the brokers through roll gates in id order, each container deleted before its replacement", async () => {
+    const graph = await registered("docker", CONFIGS.docker!);
+    const byName = (name: string) => graph.find((r) => r.urn.endsWith(`::${name}`))!;
+    const dependsOn = (name: string, on: string) => byName(name).dependencies.some((d) => d.endsWith(`::${on}`));
+    expect(dependsOn("kafka-roll-gate-1", "kafka-zookeeper-1")).toBe(true);
+    for (const id of [1, 2, 3]) {
+      expect(dependsOn(`kafka-broker-${id}`, `kafka-roll-gate-${id}`)).toBe(true);
+      expect(byName(`kafka-broker-${id}`).deleteBeforeReplace).toBe(true);
+    }
+    expect(dependsOn("kafka-roll-gate-2", "kafka-broker-1")).toBe(true);
+    expect(dependsOn("kafka-roll-gate-3", "kafka-broker-2")).toBe(true);
+    expect(dependsOn("kafka-roll-gate-last", "kafka-broker-3")).toBe(true);
+    expect(dependsOn("kafka-ready", "kafka-roll-gate-last")).toBe(true);
+    expect(byName("kafka-roll-gate-2").inputs).toMatchObject({ after: { brokerId: 1 }, before: { brokerId: 2 } });
+  });
+});
 
 describe("the program's resource graph (Pulumi mocks)", () => {
   for (const [stack, config] of Object.entries(CONFIGS)) {

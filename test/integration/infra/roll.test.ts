@@ -10,6 +10,7 @@ import { startTestCluster, type TestCluster } from "../../../support/cluster";
 import { waitFor } from "../../../lib/poll";
 import { readPartitions } from "../../../infra/roll/cluster-state";
 import { outOfSync } from "../../../infra/roll/partitions";
+import { dockerRollGateProvider } from "../../../infra/roll/docker-gate";
 
 const { Kafka, logLevel } = kafkajs();
 const PREFIX = process.env.KAFKA_CLUSTER_ROLL_TEST_PREFIX ?? "127.0.23";
@@ -134,8 +135,33 @@ describe("rolling restart of every broker", () => {
     for (const m of messages) expect(m).toMatch(/not restarted/);
   }, 120_000);
 
+  it("the docker target's roll gate holds too, naming the broker and the partitions", async () => {
+    const gate = (after: number | undefined, before: number | undefined) =>
+      dockerRollGateProvider.create!({
+        zookeeperConnect: cluster.zookeeperConnect,
+        defaultMinIsr: 2,
+        timeoutMs: 2_000,
+        ...(after ? { after: { brokerId: after, containerId: "c" } } : {}),
+        ...(before ? { before: { brokerId: before, specHash: "h" } } : {}),
+      });
+    await expect(gate(3, undefined)).rejects.toThrow(/broker 3: not registered in ZooKeeper after 2000 ms/);
+    await expect(gate(undefined, 1)).rejects.toThrow(
+      /broker 1: not replaced: stopping it would take partitions below min\.insync\.replicas after 2000 ms: roll-test-\d/,
+    );
+  }, 60_000);
+
   it("starts a broker a refresh found stopped without waiting on the gate", async () => {
     await rollBroker(options(3, { gateTimeoutMs: 3_000, expectRunning: false }), () => cluster.startBroker(3), quiet);
     await allInSync();
   }, 120_000);
+
+  it("the docker target's roll gate passes once the broker before is back in sync", async () => {
+    await dockerRollGateProvider.create!({
+      zookeeperConnect: cluster.zookeeperConnect,
+      defaultMinIsr: 2,
+      timeoutMs: 30_000,
+      after: { brokerId: 3, containerId: "c" },
+      before: { brokerId: 1, specHash: "h" },
+    });
+  }, 60_000);
 });
