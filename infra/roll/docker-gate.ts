@@ -13,14 +13,21 @@
 import * as pulumi from "@pulumi/pulumi";
 import { connectZk, readBrokerRegistrations, type ZkClient } from "../../lib/zookeeper/client";
 import { readPartitions } from "./cluster-state";
-import type { RollSpec } from "./index";
 import { blockingPartitions, describePartition, outOfSync } from "./partitions";
 import { electPreferredLeaders } from "./roll";
+import { waitForEnsemble, type EnsembleNode } from "./zookeeper-roll";
 
 export interface DockerRollGateInputs {
   readonly zookeeperConnect: string;
   readonly defaultMinIsr: number;
   readonly timeoutMs: number;
+  /**
+   * An ensemble's gate instead of a broker's (after and before then name
+   * myids): on an update, it waits until every node is back in the quorum.
+   * On create it waits for nothing: a new ensemble has no quorum until all
+   * its nodes run.
+   */
+  readonly ensemble?: readonly EnsembleNode[];
   /** The broker replaced just before this gate: waited for until back in sync. */
   readonly after?: { readonly brokerId: number; readonly containerId: string };
   /** The broker replaced just after: its stop must keep every partition at min.insync.replicas. */
@@ -69,16 +76,22 @@ async function pass(t: DockerRollGateInputs): Promise<void> {
   }
 }
 
+/** An ensemble's gate: the quorum whole again (the node before is back; the node after may stop). */
+async function passEnsemble(t: DockerRollGateInputs, ensemble: readonly EnsembleNode[]): Promise<void> {
+  const label = `ZooKeeper ${t.before ? `node ${t.before.brokerId}` : "ensemble"}`;
+  await waitForEnsemble({ ensemble, label }, t.timeoutMs, "not replaced: the quorum is not whole", () => {});
+}
+
 export const dockerRollGateProvider: pulumi.dynamic.ResourceProvider<DockerRollGateInputs, DockerRollGateInputs> = {
   async diff(_id, olds, news) {
     return { changes: JSON.stringify({ ...olds, __provider: 0 }) !== JSON.stringify({ ...news, __provider: 0 }) };
   },
   async create(inputs) {
-    await pass(inputs);
+    if (!inputs.ensemble) await pass(inputs);
     return { id: `gate-${inputs.before?.brokerId ?? "last"}`, outs: inputs };
   },
   async update(_id, _olds, news) {
-    await pass(news);
+    await (news.ensemble ? passEnsemble(news, news.ensemble) : pass(news));
     return { outs: news };
   },
   async delete() {
@@ -95,16 +108,4 @@ export class DockerRollGate extends pulumi.dynamic.Resource {
   ) {
     super(dockerRollGateProvider, name, args, opts, "kafka-cluster", "DockerRollGate");
   }
-}
-
-/** The broker roll's settings for a gate, from the plan's roll spec (none: the stack restarts all at once). */
-export function gateSettings(
-  roll: RollSpec | undefined,
-): Pick<DockerRollGateInputs, "zookeeperConnect" | "defaultMinIsr" | "timeoutMs"> | undefined {
-  if (roll?.kind !== "broker") return undefined;
-  return {
-    zookeeperConnect: roll.zookeeperConnect,
-    defaultMinIsr: roll.defaultMinIsr,
-    timeoutMs: roll.gateTimeoutMs ?? 300_000,
-  };
 }

@@ -44,8 +44,9 @@ export function modeOf(node: EnsembleNode): Promise<Mode | undefined> {
 
 const inQuorum = (m: Mode | undefined): boolean => m === "leader" || m === "follower";
 
-async function waitForEnsemble(
-  opts: ZooKeeperRollOptions,
+/** Waits until every node is leader or follower, with one leader; throws naming each node's mode at the deadline. */
+export async function waitForEnsemble(
+  opts: Pick<ZooKeeperRollOptions, "ensemble" | "label">,
   timeoutMs: number,
   what: string,
   progress: (m: string) => void,

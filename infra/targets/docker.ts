@@ -3,7 +3,6 @@
 // published on the host's address. The containers run the rendered zoo.cfg
 // and server.properties (infra/render-docker.ts); a service runs on the
 // Node.js image.
-import * as crypto from "node:crypto";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterPlan, DockerPlan } from "../plan";
@@ -14,8 +13,7 @@ import {
   zookeeperContainer,
   type ContainerSpec,
 } from "../render-docker";
-import { DockerRollGate, gateSettings } from "../roll/docker-gate";
-import { rollSpecOf } from "../roll/spec";
+import { DockerRollChain } from "./docker-roll";
 import { containerNameOf, resourceNameOf } from "./names";
 import type { ChangeEffect, PlaceOptions, ProcessNames, ProcessSpec, ServiceSpec, Target, TargetScope } from "./target";
 
@@ -106,8 +104,9 @@ export class DockerTarget implements Target {
   private readonly settings: DockerPlan;
   private readonly images: DockerImages;
   private network: docker.Network | undefined;
-  /** The broker placed last, for the next one's roll gate. */
-  private lastBroker: { id: number; container: docker.Container } | undefined;
+  private readonly chain: DockerRollChain;
+  /** The ensemble's last gate, once the first broker is placed. */
+  private ensembleDone: pulumi.Resource[] | undefined;
 
   constructor(
     private readonly plan: ClusterPlan,
@@ -116,6 +115,7 @@ export class DockerTarget implements Target {
     if (!plan.docker) throw new Error(`DockerTarget: the plan is for target "${plan.target}"`);
     this.settings = plan.docker;
     this.images = new DockerImages(scope.name, plan.docker, scope.parent);
+    this.chain = new DockerRollChain(plan, scope.name, scope.parent);
   }
 
   /** The network the cluster's containers share, and the Kafka and ZooKeeper images. */
@@ -135,47 +135,26 @@ export class DockerTarget implements Target {
   }
 
   /**
-   * Brokers roll through gates (infra/roll/docker-gate.ts): each broker's
-   * container waits for the gate before it, which waits for the broker before.
+   * Brokers and ensemble nodes roll through gates (docker-roll.ts): each
+   * container waits for the gate before it, which waits for the one before.
    */
   place(spec: ProcessSpec, opts: PlaceOptions = {}): docker.Container {
-    const gates = spec.role === "broker" ? this.gateBefore(spec.broker.id, this.containerSpec(spec), opts) : [];
-    const container = this.placeContainer(spec, { ...opts, dependsOn: [...(opts.dependsOn ?? []), ...gates] });
-    if (spec.role === "broker") this.lastBroker = { id: spec.broker.id, container };
+    const deps = opts.dependsOn ?? [];
+    const kind = spec.role === "broker" || spec.role === "zookeeper" ? spec.role : undefined;
+    if (!kind) return this.placeContainer(spec, opts);
+    // Brokers wait for the ensemble's last gate: the quorum is whole before any broker is replaced.
+    const id = spec.role === "broker" ? spec.broker.id : spec.role === "zookeeper" ? spec.node.id : 0;
+    if (kind === "broker" && !this.ensembleDone) this.ensembleDone = this.chain.end("zookeeper");
+    const extra = kind === "broker" ? (this.ensembleDone ?? []) : [];
+    const gates = this.chain.before(kind, id, this.containerSpec(spec), [...deps, ...extra]);
+    const container = this.placeContainer(spec, { ...opts, dependsOn: [...deps, ...extra, ...gates] });
+    this.chain.placed(kind, id, container);
     return container;
   }
 
   /** The gate the last broker's container leads to: it waits for that broker and balances leadership. */
   settle(): pulumi.Resource[] {
-    const settings = gateSettings(rollSpecOf(this.plan, { role: "broker", id: 0 }));
-    if (!settings || !this.lastBroker) return [];
-    const { id, container } = this.lastBroker;
-    const after = pulumi.output({ brokerId: id, containerId: container.id });
-    return [
-      new DockerRollGate(
-        `${this.scope.name}-roll-gate-last`,
-        { ...settings, after },
-        { parent: this.scope.parent, dependsOn: [container] },
-      ),
-    ];
-  }
-
-  private gateBefore(brokerId: number, container: ContainerSpec, opts: PlaceOptions): pulumi.Resource[] {
-    const settings = gateSettings(rollSpecOf(this.plan, { role: "broker", id: brokerId }));
-    if (!settings) return [];
-    const specHash = crypto.createHash("sha256").update(JSON.stringify(container)).digest("hex");
-    const prev = this.lastBroker;
-    return [
-      new DockerRollGate(
-        `${this.scope.name}-roll-gate-${brokerId}`,
-        {
-          ...settings,
-          before: { brokerId, specHash },
-          ...(prev ? { after: pulumi.output({ brokerId: prev.id, containerId: prev.container.id }) } : {}),
-        },
-        { parent: this.scope.parent, dependsOn: [...(opts.dependsOn ?? []), ...(prev ? [prev.container] : [])] },
-      ),
-    ];
+    return this.chain.end("broker");
   }
 
   private placeContainer(spec: ProcessSpec, opts: PlaceOptions): docker.Container {

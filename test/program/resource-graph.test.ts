@@ -141,6 +141,18 @@ describe("the docker target's rolling restart (Pulumi mocks)", () => {
     expect(dependsOn("kafka-ready", "kafka-roll-gate-last")).toBe(true);
     expect(byName("kafka-roll-gate-2").inputs).toMatchObject({ after: { brokerId: 1 }, before: { brokerId: 2 } });
   });
+
+  it("chains an ensemble's nodes too, and the brokers wait for the whole quorum", async () => {
+    const { zookeeper: _standalone, ...ensemble } = CONFIGS.docker!;
+    const graph = await registered("docker", ensemble);
+    const byName = (name: string) => graph.find((r) => r.urn.endsWith(`::${name}`))!;
+    const dependsOn = (name: string, on: string) => byName(name).dependencies.some((d) => d.endsWith(`::${on}`));
+    expect(dependsOn("kafka-zookeeper-2", "kafka-zookeeper-roll-gate-2")).toBe(true);
+    expect(dependsOn("kafka-zookeeper-roll-gate-2", "kafka-zookeeper-1")).toBe(true);
+    expect(dependsOn("kafka-zookeeper-roll-gate-last", "kafka-zookeeper-3")).toBe(true);
+    expect(dependsOn("kafka-roll-gate-1", "kafka-zookeeper-roll-gate-last")).toBe(true);
+    expect(byName("kafka-zookeeper-roll-gate-2").inputs).toMatchObject({ ensemble: [{ id: 1 }, { id: 2 }, { id: 3 }] });
+  });
 });
 
 describe("the program's resource graph (Pulumi mocks)", () => {

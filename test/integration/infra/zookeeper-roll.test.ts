@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { modeOf, rollZooKeeperNode, type ZooKeeperRollOptions } from "../../../infra/roll/zookeeper-roll";
 import { startEnsemble, type TestEnsemble } from "../../../support/ensemble";
+import { dockerRollGateProvider } from "../../../infra/roll/docker-gate";
 
 const PREFIX = process.env.KAFKA_CLUSTER_ENSEMBLE_TEST_PREFIX ?? "127.0.25";
 let ensemble: TestEnsemble;
@@ -56,6 +57,17 @@ describe("rolling restart of a ZooKeeper ensemble", () => {
       expect(r.status).toBe("rejected");
       expect(String((r as PromiseRejectedResult).reason)).toMatch(/not restarted/);
     }
+    // The docker target's gate holds likewise, naming each node's mode, and passes once the node is back.
+    const gate = (timeoutMs: number) =>
+      dockerRollGateProvider.update!("gate", {} as never, {
+        zookeeperConnect: "",
+        defaultMinIsr: 1,
+        timeoutMs,
+        ensemble: ensemble.nodes,
+        before: { brokerId: 1, specHash: "h" },
+      });
+    await expect(gate(1_000)).rejects.toThrow(/ZooKeeper node 1: not replaced: the quorum is not whole .*3: no answer/);
     await ensemble.startNode(3);
+    await gate(60_000);
   }, 120_000);
 });
